@@ -1,0 +1,60 @@
+//! Tencent Cloud credentials, found wherever they live, and TC3 request signing.
+//!
+//! The core is `#![no_std]`, allocates nothing and performs no I/O. Each
+//! credential source is a [`Provider`]: a state machine that asks for
+//! environment variables, files, HTTP exchanges and the time, and is handed
+//! the answers. A driver is a thin loop:
+//!
+//! ```no_run
+//! # #[cfg(feature = "std")] {
+//! use tencentcloud_credential::{adapters, EnvProvider, Provider, Step};
+//!
+//! let mut provider = EnvProvider::new();
+//! let (mut env, clock) = (adapters::ProcessEnv::default(), adapters::SystemClock);
+//! # use tencentcloud_credential::Clock;
+//! let credential = loop {
+//!     match provider.poll(clock.now()) {
+//!         Step::Env(name) => provider.handle_env(tencentcloud_credential::Env::var(&mut env, name)),
+//!         Step::Done => break provider.finish(),
+//!         _ => unreachable!("the environment provider reads variables only"),
+//!     }
+//! };
+//! # }
+//! ```
+//!
+//! [`resolve`] is that loop for any provider; with the `std` feature,
+//! [`adapters`] supplies the process environment, real files, the system
+//! clock and a ready-made [`adapters::resolve`].
+//!
+//! Signing lives in [`sign`]: TC3-HMAC-SHA256 (with streamed payload hashing
+//! and `UNSIGNED-PAYLOAD`), the legacy HmacSHA1 / HmacSHA256 signature, and
+//! the header set of an API request.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod credential;
+mod driver;
+mod error;
+pub mod io;
+pub mod limits;
+pub mod provider;
+pub mod sign;
+
+#[cfg(feature = "std")]
+#[path = "../adapters/mod.rs"]
+pub mod adapters;
+
+pub use credential::{Credential, MaskedId};
+pub use driver::resolve;
+pub use error::{ApiError, Error, ErrorKind, Passed, ProviderKind};
+pub use io::{Clock, Env, FileSource, Transport};
+pub use provider::chain::{Chain, DefaultChain};
+pub use provider::env::EnvProvider;
+pub use provider::profile::ProfileProvider;
+pub use provider::{Provider, Step};

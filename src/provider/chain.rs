@@ -1,0 +1,247 @@
+//! Chains: ask providers in order until one has a credential.
+//!
+//! A provider that is not configured passes to the next; any other error
+//! stops the chain and is returned as it is (it names its provider). When
+//! every provider passes, the error lists each one with its reason, in order.
+
+use heapless::Vec;
+
+use super::env::EnvProvider;
+use super::profile::ProfileProvider;
+use super::{unexpected, Provider, Step};
+use crate::credential::Credential;
+use crate::error::{Error, ErrorKind, Passed, ProviderKind, MAX_PASSED};
+use crate::io::{EnvError, FileError, HttpResponse, TransportError};
+
+/// The providers of a chain, by position.
+trait Members {
+    fn member(&mut self, at: usize) -> Option<&mut dyn Provider>;
+}
+
+impl Members for [&mut dyn Provider] {
+    fn member(&mut self, at: usize) -> Option<&mut dyn Provider> {
+        match self.get_mut(at) {
+            Some(p) => Some(&mut **p),
+            None => None,
+        }
+    }
+}
+
+/// Progress through the members, shared by every kind of chain.
+#[derive(Debug)]
+struct Run {
+    at: usize,
+    summary: Error,
+    outcome: Option<Result<Credential, Error>>,
+    answered_by: Option<ProviderKind>,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Self {
+            at: 0,
+            summary: Error::new(ErrorKind::NotConfigured, "no credential found")
+                .with_provider(ProviderKind::Chain),
+            outcome: None,
+            answered_by: None,
+        }
+    }
+}
+
+impl Run {
+    fn poll<'m, M: Members + ?Sized>(&mut self, members: &'m mut M, now: u64) -> Step<'m> {
+        // Finish the members that are done. `poll` is repeatable, so the
+        // live member is polled once more below for the step to hand out.
+        while self.outcome.is_none() {
+            let Some(member) = members.member(self.at) else {
+                self.outcome = Some(Err(self.summary.clone()));
+                break;
+            };
+            if !matches!(member.poll(now), Step::Done) {
+                break;
+            }
+            let kind = member.kind();
+            match member.finish() {
+                Err(e) if e.is_not_configured() => {
+                    self.summary.push_passed(kind, &e);
+                    self.at += 1;
+                }
+                outcome => {
+                    self.answered_by = Some(kind);
+                    self.outcome = Some(outcome);
+                }
+            }
+        }
+        match self.live(members) {
+            Some(member) => member.poll(now),
+            None => Step::Done,
+        }
+    }
+
+    fn live<'m, M: Members + ?Sized>(&self, members: &'m mut M) -> Option<&'m mut dyn Provider> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        members.member(self.at)
+    }
+
+    fn wrong_answer(&mut self) {
+        self.outcome = Some(Err(unexpected(ProviderKind::Chain)));
+    }
+
+    fn finish(&mut self, report: &mut Report) -> Result<Credential, Error> {
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or_else(|| Err(unexpected(ProviderKind::Chain)));
+        report.answered_by = self.answered_by;
+        report.passed = self.summary.passed().iter().cloned().collect();
+        *self = Self::default();
+        outcome
+    }
+}
+
+/// What the last run of a chain found: who answered and who passed.
+#[derive(Debug, Default)]
+struct Report {
+    answered_by: Option<ProviderKind>,
+    passed: Vec<Passed, MAX_PASSED>,
+}
+
+/// A chain over any list of providers, asked in the order given.
+///
+/// The providers are borrowed, so a chain allocates nothing:
+///
+/// ```
+/// use tencentcloud_credential::{Chain, EnvProvider, ProfileProvider, Provider};
+///
+/// let (mut env, mut profile) = (EnvProvider::new(), ProfileProvider::new());
+/// let mut list: [&mut dyn Provider; 2] = [&mut env, &mut profile];
+/// let chain = Chain::new(&mut list);
+/// ```
+pub struct Chain<'a> {
+    members: &'a mut [&'a mut dyn Provider],
+    run: Run,
+    report: Report,
+}
+
+impl core::fmt::Debug for Chain<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Chain")
+            .field("members", &self.members.len())
+            .field("at", &self.run.at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Chain<'a> {
+    /// A chain asking `members` in order.
+    pub fn new(members: &'a mut [&'a mut dyn Provider]) -> Self {
+        Self {
+            members,
+            run: Run::default(),
+            report: Report::default(),
+        }
+    }
+
+    /// The provider that answered the last run, if it finished with a credential or an error.
+    pub fn answered_by(&self) -> Option<ProviderKind> {
+        self.report.answered_by
+    }
+
+    /// The providers the last run passed over, with their reasons, in order.
+    pub fn passed(&self) -> &[Passed] {
+        &self.report.passed
+    }
+}
+
+/// The default chain: environment, then the profile file.
+///
+/// Each run asks the members in order; see [`Chain`] for the rules.
+// TODO: TKE and the CVM instance role join the chain when their providers land.
+#[derive(Debug, Default)]
+pub struct DefaultChain {
+    members: DefaultMembers,
+    run: Run,
+    report: Report,
+}
+
+impl DefaultChain {
+    /// The default chain with default providers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The provider that answered the last run, if it finished with a credential or an error.
+    pub fn answered_by(&self) -> Option<ProviderKind> {
+        self.report.answered_by
+    }
+
+    /// The providers the last run passed over, with their reasons, in order.
+    pub fn passed(&self) -> &[Passed] {
+        &self.report.passed
+    }
+}
+
+/// The members of the default chain, in order.
+#[derive(Debug, Default)]
+struct DefaultMembers {
+    env: EnvProvider,
+    profile: ProfileProvider,
+}
+
+impl Members for DefaultMembers {
+    fn member(&mut self, at: usize) -> Option<&mut dyn Provider> {
+        match at {
+            0 => Some(&mut self.env),
+            1 => Some(&mut self.profile),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! chain_provider {
+    ($ty:ty, $this:ident => $members:expr) => {
+        impl Provider for $ty {
+            fn kind(&self) -> ProviderKind {
+                ProviderKind::Chain
+            }
+
+            fn poll(&mut self, now: u64) -> Step<'_> {
+                let $this = self;
+                $this.run.poll($members, now)
+            }
+
+            fn handle_env(&mut self, value: Result<Option<&str>, EnvError>) {
+                let $this = self;
+                match $this.run.live($members) {
+                    Some(member) => member.handle_env(value),
+                    None => $this.run.wrong_answer(),
+                }
+            }
+
+            fn handle_file(&mut self, result: Result<&[u8], FileError>) {
+                let $this = self;
+                match $this.run.live($members) {
+                    Some(member) => member.handle_file(result),
+                    None => $this.run.wrong_answer(),
+                }
+            }
+
+            fn handle_http(&mut self, result: Result<HttpResponse<'_>, TransportError>) {
+                let $this = self;
+                match $this.run.live($members) {
+                    Some(member) => member.handle_http(result),
+                    None => $this.run.wrong_answer(),
+                }
+            }
+
+            fn finish(&mut self) -> Result<Credential, Error> {
+                self.run.finish(&mut self.report)
+            }
+        }
+    };
+}
+
+chain_provider!(Chain<'_>, this => &mut *this.members);
+chain_provider!(DefaultChain, this => &mut this.members);

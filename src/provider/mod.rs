@@ -1,0 +1,66 @@
+//! Credential providers: sans-IO state machines, one per source.
+//!
+//! Every provider implements [`Provider`]. A driver asks it for its next
+//! [`Step`], performs what it asks, hands back the answer, and repeats until
+//! [`Step::Done`]; then [`Provider::finish`] gives the outcome: a credential,
+//! an error of kind [`NotConfigured`](crate::ErrorKind::NotConfigured) (a
+//! chain moves on), or any other error (a chain stops).
+
+pub mod chain;
+pub mod env;
+pub mod profile;
+
+use crate::credential::Credential;
+use crate::error::{Error, ProviderKind};
+use crate::io::{EnvError, FileError, FileRequest, HttpRequest, HttpResponse, TransportError};
+
+/// What a provider needs next.
+#[derive(Debug)]
+#[must_use]
+#[non_exhaustive]
+pub enum Step<'a> {
+    /// Look up this environment variable and call [`Provider::handle_env`].
+    Env(&'static str),
+    /// Read this file and call [`Provider::handle_file`].
+    File(FileRequest<'a>),
+    /// Perform this exchange and call [`Provider::handle_http`].
+    Http(HttpRequest<'a>),
+    /// Finished: call [`Provider::finish`].
+    Done,
+}
+
+/// A credential source as a state machine.
+///
+/// Call [`poll`](Provider::poll) with the current time, answer the step it
+/// returns with the matching `handle_*` method, and repeat until it returns
+/// [`Step::Done`]. [`finish`](Provider::finish) then yields the outcome and
+/// readies the provider for the next resolution (a refresh starts over).
+/// An answer of the wrong kind ends the run with an error, never a panic.
+pub trait Provider {
+    /// Which source this is.
+    fn kind(&self) -> ProviderKind;
+
+    /// The next thing the provider needs; `now` is unix seconds.
+    fn poll(&mut self, now: u64) -> Step<'_>;
+
+    /// Answers [`Step::Env`]: the value, `None` when unset.
+    fn handle_env(&mut self, value: Result<Option<&str>, EnvError>);
+
+    /// Answers [`Step::File`]: the bytes, or why they could not be read.
+    fn handle_file(&mut self, result: Result<&[u8], FileError>);
+
+    /// Answers [`Step::Http`]: the response, or why there was none.
+    fn handle_http(&mut self, result: Result<HttpResponse<'_>, TransportError>);
+
+    /// After [`Step::Done`]: the credential or the error, and a reset.
+    fn finish(&mut self) -> Result<Credential, Error>;
+}
+
+/// The error for an answer a provider did not ask for.
+pub(crate) fn unexpected(kind: ProviderKind) -> Error {
+    Error::new(
+        crate::ErrorKind::InvalidInput,
+        "driver answered a step the provider did not ask for",
+    )
+    .with_provider(kind)
+}
