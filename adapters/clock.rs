@@ -15,4 +15,8 @@ impl Clock for SystemClock {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
     }
+
+    fn sleep(&self, millis: u32) {
+        std::thread::sleep(std::time::Duration::from_millis(u64::from(millis)));
+    }
 }

@@ -20,10 +20,12 @@ pub fn resolve<P: Provider + ?Sized>(
             Step::Env(name) => Answer::Env(env.var(name)),
             Step::File(request) => Answer::File(files.read(&request)),
             Step::Http(request) => Answer::Http(transport.exchange(&request)),
+            Step::Sleep(millis) => Answer::Slept(millis),
             Step::Done => Answer::Done,
         };
         match answer {
             Answer::Done => return provider.finish(),
+            Answer::Slept(millis) => clock.sleep(millis),
             Answer::Env(value) => provider.handle_env(value),
             Answer::File(result) => provider.handle_file(result),
             Answer::Http(result) => provider.handle_http(result),
@@ -36,5 +38,6 @@ enum Answer<'a> {
     Env(Result<Option<&'a str>, EnvError>),
     File(Result<&'a [u8], FileError>),
     Http(Result<HttpResponse<'a>, TransportError>),
+    Slept(u32),
     Done,
 }

@@ -33,6 +33,14 @@ pub trait Transport {
 pub trait Clock {
     /// Seconds since the unix epoch, UTC.
     fn now(&self) -> u64;
+
+    /// Blocks for `millis` milliseconds, for a retry backoff.
+    ///
+    /// The default returns at once, for clocks that cannot wait (a retry
+    /// then follows immediately).
+    fn sleep(&self, millis: u32) {
+        let _ = millis;
+    }
 }
 
 /// Why an environment variable could not be read.

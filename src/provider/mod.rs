@@ -25,6 +25,8 @@ pub enum Step<'a> {
     File(FileRequest<'a>),
     /// Perform this exchange and call [`Provider::handle_http`].
     Http(HttpRequest<'a>),
+    /// Wait this many milliseconds (a retry backoff), then poll again.
+    Sleep(u32),
     /// Finished: call [`Provider::finish`].
     Done,
 }
@@ -33,7 +35,8 @@ pub enum Step<'a> {
 ///
 /// Call [`poll`](Provider::poll) with the current time, answer the step it
 /// returns with the matching `handle_*` method, and repeat until it returns
-/// [`Step::Done`]. [`finish`](Provider::finish) then yields the outcome and
+/// [`Step::Done`]. Polling again before answering returns the same step, so
+/// a driver (or a chain) may look at a step and poll for it later. [`finish`](Provider::finish) then yields the outcome and
 /// readies the provider for the next resolution (a refresh starts over).
 /// An answer of the wrong kind ends the run with an error, never a panic.
 pub trait Provider {
