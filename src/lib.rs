@@ -5,21 +5,31 @@
 //! environment variables, files, HTTP exchanges and the time, and is handed
 //! the answers. A driver is a thin loop:
 //!
-//! ```no_run
-//! # #[cfg(feature = "std")] {
-//! use tencentcloud_credential::{adapters, EnvProvider, Provider, Step};
+//! ```
+//! use tencentcloud_credential::io::EnvError;
+//! use tencentcloud_credential::{Env, EnvProvider, Provider, Step};
 //!
-//! let mut provider = EnvProvider::new();
-//! let (mut env, clock) = (adapters::ProcessEnv::default(), adapters::SystemClock);
-//! # use tencentcloud_credential::Clock;
-//! let credential = loop {
-//!     match provider.poll(clock.now()) {
-//!         Step::Env(name) => provider.handle_env(tencentcloud_credential::Env::var(&mut env, name)),
-//!         Step::Done => break provider.finish(),
-//!         _ => unreachable!("the environment provider reads variables only"),
+//! struct Vars; // Stands in for wherever variables live.
+//! impl Env for Vars {
+//!     fn var(&mut self, name: &str) -> Result<Option<&str>, EnvError> {
+//!         Ok(match name {
+//!             "TENCENTCLOUD_SECRET_ID" => Some("AKIDexample"),
+//!             "TENCENTCLOUD_SECRET_KEY" => Some("example-key"),
+//!             _ => None,
+//!         })
 //!     }
+//! }
+//!
+//! let (mut provider, mut env, now) = (EnvProvider::new(), Vars, 1_700_000_000);
+//! let credential = loop {
+//!     let name = match provider.poll(now) {
+//!         Step::Env(name) => Some(name),
+//!         _ => None, // Done: the environment provider asks for nothing else.
+//!     };
+//!     let Some(name) = name else { break provider.finish() };
+//!     provider.handle_env(env.var(name));
 //! };
-//! # }
+//! assert_eq!(credential.unwrap().secret_id(), "AKIDexample");
 //! ```
 //!
 //! [`resolve`] is that loop for any provider; with the `std` feature,
