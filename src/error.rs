@@ -85,6 +85,9 @@ pub struct ApiError {
     pub request_id: String<64>,
 }
 
+/// Most environment variables one error names.
+pub const MAX_VARIABLES: usize = 6;
+
 /// Most providers a chain reports as passed over.
 pub const MAX_PASSED: usize = 8;
 /// Longest reason kept for a provider a chain passed over, in bytes.
@@ -113,7 +116,7 @@ pub struct Error {
     line: Option<u32>,
     profile: String<{ limits::PROFILE_NAME }>,
     key: Option<&'static str>,
-    variable: Option<&'static str>,
+    variables: Vec<&'static str, MAX_VARIABLES>,
     limit: Option<usize>,
     status: Option<u16>,
     api: Option<ApiError>,
@@ -131,7 +134,7 @@ impl Error {
             line: None,
             profile: String::new(),
             key: None,
-            variable: None,
+            variables: Vec::new(),
             limit: None,
             status: None,
             api: None,
@@ -183,10 +186,10 @@ impl Error {
         self
     }
 
-    /// Names the environment variable the error is about.
+    /// Names an environment variable the error is about; call again to name more.
     #[must_use]
     pub fn with_variable(mut self, variable: &'static str) -> Self {
-        self.variable = Some(variable);
+        let _ = self.variables.push(variable);
         self
     }
 
@@ -266,9 +269,14 @@ impl Error {
         self.key
     }
 
-    /// The environment variable the error is about, if any.
+    /// The first environment variable the error is about, if any.
     pub fn variable(&self) -> Option<&'static str> {
-        self.variable
+        self.variables.first().copied()
+    }
+
+    /// Every environment variable the error is about, in order.
+    pub fn variables(&self) -> &[&'static str] {
+        &self.variables
     }
 
     /// The limit that was passed, if any.
@@ -312,9 +320,13 @@ impl Error {
             sep.next(f)?;
             write!(f, "key {key}")?;
         }
-        if let Some(variable) = self.variable {
+        if let Some((first, rest)) = self.variables.split_first() {
             sep.next(f)?;
-            write!(f, "variable {variable}")?;
+            let label = if rest.is_empty() { "variable" } else { "variables" };
+            write!(f, "{label} {first}")?;
+            for variable in rest {
+                write!(f, ", {variable}")?;
+            }
         }
         if let Some(limit) = self.limit {
             sep.next(f)?;
@@ -325,13 +337,17 @@ impl Error {
             write!(f, "http status {status}")?;
         }
         if let Some(api) = &self.api {
-            sep.next(f)?;
-            f.write_str("code ")?;
-            escaped(f, &api.code)?;
-            f.write_str(", message ")?;
-            escaped(f, &api.message)?;
-            f.write_str(", request id ")?;
-            escaped(f, &api.request_id)?;
+            for (label, value) in [
+                ("code ", &api.code[..]),
+                ("message ", &api.message[..]),
+                ("request id ", &api.request_id[..]),
+            ] {
+                if !value.is_empty() {
+                    sep.next(f)?;
+                    f.write_str(label)?;
+                    escaped(f, value)?;
+                }
+            }
         }
         if sep.0 {
             f.write_str(")")?;
@@ -459,6 +475,21 @@ mod tests {
             e.to_string(),
             "api error (code Bad\\u{a}Code, message m, request id r)"
         );
+    }
+
+    #[test]
+    fn several_variables_and_partial_api_errors() {
+        let e = Error::new(ErrorKind::InvalidInput, "some variables are unset")
+            .with_variable("TKE_PROVIDER_ID")
+            .with_variable("TKE_ROLE_ARN");
+        assert_eq!(
+            e.to_string(),
+            "some variables are unset (variables TKE_PROVIDER_ID, TKE_ROLE_ARN)"
+        );
+        let mut api = ApiError::default();
+        api.code.push_str("Failed").unwrap();
+        let e = Error::new(ErrorKind::Api, "code is not Success").with_api(api);
+        assert_eq!(e.to_string(), "code is not Success (code Failed)");
     }
 
     #[test]
