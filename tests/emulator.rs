@@ -1,0 +1,1 @@
+//! Placeholder while the emulator is written.
