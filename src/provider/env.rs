@@ -1,6 +1,10 @@
 //! The environment provider: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`
 //! and a token from `TENCENTCLOUD_SESSION_TOKEN` or `TENCENTCLOUD_TOKEN`.
 
+// The crate's one error type is large by design: it carries its context in
+// bounded buffers because the core cannot allocate a box.
+#![allow(clippy::result_large_err)]
+
 use heapless::String;
 
 use super::{unexpected, Provider, Step};
@@ -88,8 +92,11 @@ impl<const N: usize> Slot<N> {
             Self::Value(v) => Ok(&v.0),
             Self::Unset => Ok(""),
             Self::TooLong => Err(Error::capacity(what, N).with_variable(variable)),
-            Self::NotUnicode => Err(Error::new(ErrorKind::InvalidInput, "value is not valid utf-8")
-                .with_variable(variable)),
+            Self::NotUnicode => Err(Error::new(
+                ErrorKind::InvalidInput,
+                "value is not valid utf-8",
+            )
+            .with_variable(variable)),
         }
     }
 }
