@@ -1169,19 +1169,19 @@ fn token_is_optional_and_empty_means_none() {
 #[test]
 fn errors_never_show_secret_values() {
     let files: &[&[u8]] = &[
-        b"[default]\nsecret_id = SECRETID1\n",
-        b"[default]\nsecret_id = SECRETID1\nsecret_key = ' SECRETKEY1'\n",
-        b"[default]\nsecret_id = SECRETID1\nsecret_key = SECRETKEY1\ntoken = ' SECRETTOKEN1'\n",
-        b"[default]\nsecret_id = SECRETID1\nsecret_key = SECRETKEY1\nSECRETLINE1\n",
-        b"[default]\nsecret_id = SECRETID1\nsecret_key = SECRET\xFFKEY1\n",
-        b"[default]\nsecret_id = SECRETID1\nsecret_key = SECRETKEY1\n[SECRETSECTION1\n",
-        b"[default]\nsecret_id = \"SECRETID1\x01\"\nsecret_key = SECRETKEY1\n",
+        b"[default]\nsecret_id = HIDDENID1\n",
+        b"[default]\nsecret_id = HIDDENID1\nsecret_key = ' HIDDENKEY1'\n",
+        b"[default]\nsecret_id = HIDDENID1\nsecret_key = HIDDENKEY1\ntoken = ' HIDDENTOKEN1'\n",
+        b"[default]\nsecret_id = HIDDENID1\nsecret_key = HIDDENKEY1\nHIDDENLINE1\n",
+        b"[default]\nsecret_id = HIDDENID1\nsecret_key = HIDDEN\xFFKEY1\n",
+        b"[default]\nsecret_id = HIDDENID1\nsecret_key = HIDDENKEY1\n[HIDDENSECTION1\n",
+        b"[default]\nsecret_id = \"HIDDENID1\x01\"\nsecret_key = HIDDENKEY1\n",
     ];
     for text in files {
         let (got, _) = resolve_file(text, &[]);
         let e = got.unwrap_err();
         for shown in [e.to_string(), format!("{e:?}")] {
-            assert!(!shown.contains("SECRET"), "{shown}");
+            assert!(!shown.contains("HIDDEN"), "{shown}");
         }
     }
 }
@@ -1193,14 +1193,14 @@ fn debug_of_a_finished_run_hides_the_credential() {
     provider.handle_env(Ok(None));
     let _ = provider.poll(0);
     provider.handle_file(Ok(
-        b"[default]\nsecret_id = AKIDSECRETID1234\nsecret_key = SECRETKEY1\n",
+        b"[default]\nsecret_id = AKIDHIDDENID1234\nsecret_key = HIDDENKEY1\n",
     ));
     let shown = format!("{provider:?}");
     assert!(
-        !shown.contains("SECRETKEY1") && !shown.contains("SECRETID"),
+        !shown.contains("HIDDENKEY1") && !shown.contains("HIDDENID"),
         "{shown}"
     );
-    assert_eq!(provider.finish().unwrap().secret_key(), "SECRETKEY1");
+    assert_eq!(provider.finish().unwrap().secret_key(), "HIDDENKEY1");
 }
 
 // ---- Builders ----
