@@ -26,7 +26,9 @@
 //!   `#` or `;` that follows a space or tab starts a comment (`ab#cd` stays
 //!   whole). A quoted value may be followed by such a comment.
 //! - A line that fits none of these, or is not UTF-8, is an error naming
-//!   its line, wherever it is in the file.
+//!   its line, wherever it is in the file. Indented continuation lines, which
+//!   some INI readers join to the value above, are such lines: a credential
+//!   never spans lines.
 
 use core::fmt;
 
