@@ -4,10 +4,14 @@
 mod clock;
 mod env;
 mod files;
+mod transport;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 
 pub use clock::SystemClock;
 pub use env::ProcessEnv;
 pub use files::RealFiles;
+pub use transport::UreqTransport;
 
 use crate::io::NoTransport;
 use crate::{Credential, Error, Provider};
@@ -20,6 +24,20 @@ pub fn resolve_offline<P: Provider + ?Sized>(provider: &mut P) -> Result<Credent
         &mut ProcessEnv::default(),
         &mut RealFiles::default(),
         &mut NoTransport,
+        &SystemClock,
+    )
+}
+
+/// Runs `provider` to its outcome with the process environment, real files,
+/// the system clock and HTTP over [`UreqTransport`].
+///
+/// Each call makes a fresh transport, so proxy variables are read again.
+pub fn resolve<P: Provider + ?Sized>(provider: &mut P) -> Result<Credential, Error> {
+    crate::resolve(
+        provider,
+        &mut ProcessEnv::default(),
+        &mut RealFiles::default(),
+        &mut UreqTransport::new(),
         &SystemClock,
     )
 }
