@@ -136,7 +136,11 @@ mod tests {
             (253_402_300_800, "10000-01-01"),
         ];
         for &(timestamp, expected) in cases {
-            assert_eq!(UtcDate::from_unix(timestamp).as_str(), expected, "{timestamp}");
+            assert_eq!(
+                UtcDate::from_unix(timestamp).as_str(),
+                expected,
+                "{timestamp}"
+            );
         }
     }
 

@@ -157,7 +157,13 @@ mod tests {
 
     #[test]
     fn keys_sort_with_underscore_as_dot() {
-        let mut params = [("b", "2"), ("A_b", "x"), ("A.a", "y"), ("Ab", "z"), ("A", "w")];
+        let mut params = [
+            ("b", "2"),
+            ("A_b", "x"),
+            ("A.a", "y"),
+            ("Ab", "z"),
+            ("A", "w"),
+        ];
         let mut out = String::new();
         write_sign_string("GET", "h", "/", &mut params, &mut out).unwrap();
         assert_eq!(out, "GETh/?A=w&A.a=y&A.b=x&Ab=z&b=2");

@@ -103,7 +103,9 @@ impl<'a> Headers<'a> {
 
     /// The value of header `name` (any case), if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let name = NAMES.into_iter().find(|known| known.eq_ignore_ascii_case(name))?;
+        let name = NAMES
+            .into_iter()
+            .find(|known| known.eq_ignore_ascii_case(name))?;
         self.value(name)
     }
 
@@ -159,8 +161,10 @@ pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Heade
         Signer::Skip => None,
     };
     if request.action.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidInput, "action should not be empty")
-            .with_key("x-tc-action"));
+        return Err(
+            Error::new(ErrorKind::InvalidInput, "action should not be empty")
+                .with_key("x-tc-action"),
+        );
     }
     let values = [
         ("content-type", request.content_type),
@@ -251,7 +255,10 @@ mod tests {
 
     #[test]
     fn first_letter_is_upper_cased() {
-        assert_eq!(capitalized("describeZones").unwrap().as_str(), "DescribeZones");
+        assert_eq!(
+            capitalized("describeZones").unwrap().as_str(),
+            "DescribeZones"
+        );
         assert_eq!(capitalized("ßx").unwrap().as_str(), "SSx");
         assert_eq!(capitalized("1a").unwrap().as_str(), "1a");
     }
@@ -261,7 +268,10 @@ mod tests {
         let fits = "a".repeat(MAX_ACTION);
         assert_eq!(capitalized(&fits).unwrap().len(), MAX_ACTION);
         let e = capitalized(&"a".repeat(MAX_ACTION + 1)).unwrap_err();
-        assert_eq!(e.to_string(), "action is too long (key x-tc-action, limit 128 bytes)");
+        assert_eq!(
+            e.to_string(),
+            "action is too long (key x-tc-action, limit 128 bytes)"
+        );
     }
 
     #[test]

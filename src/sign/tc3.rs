@@ -376,10 +376,11 @@ pub fn sign(
     secret_key: &str,
     request: &Tc3Request<'_>,
 ) -> Result<Authorization, Error> {
+    check_secret_id(secret_id)?;
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
     let key = SigningKey::derive(secret_key, &date, request.service);
-    sign_with(secret_id, &key, request)
+    sign_checked(secret_id, &key, &date, request)
 }
 
 /// Signs `request` with a key derived earlier, for the same day and service.
@@ -400,7 +401,16 @@ pub fn sign_with(
             "signing key is for another day or service",
         ));
     }
+    sign_checked(secret_id, key, &date, request)
+}
 
+/// Signs a request that [`check`] has passed with the key of its day.
+fn sign_checked(
+    secret_id: &str,
+    key: &SigningKey,
+    date: &UtcDate,
+    request: &Tc3Request<'_>,
+) -> Result<Authorization, Error> {
     // Everything but the signature first, so a value too long fails before any hashing.
     let too_long = || Error::capacity("authorization header is too long", MAX_AUTHORIZATION);
     let mut value = String::<MAX_AUTHORIZATION>::new();
@@ -419,7 +429,7 @@ pub fn sign_with(
 
     let canonical_hash = hash_canonical_request(request);
     let mut mac = Feed(hmac(&key.signing_key));
-    write_string_to_sign_unchecked(request, &date, &canonical_hash.hex(), &mut mac)
+    write_string_to_sign_unchecked(request, date, &canonical_hash.hex(), &mut mac)
         .map_err(|_| too_long())?;
     let signature: [u8; 32] = mac.0.finalize().into_bytes().into();
     value
@@ -597,7 +607,10 @@ fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     }
     if request.service.is_empty()
         || request.service.contains('/')
-        || request.service.chars().any(|c| c.is_control() || c.is_whitespace())
+        || request
+            .service
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
     {
         return invalid("service name is invalid", "service");
     }
@@ -767,34 +780,55 @@ mod tests {
         let e = canonical_request_hash(&request(&[("Host", "x")])).unwrap_err();
         assert_eq!(e.to_string(), "header is given twice (key host)");
         let e = canonical_request_hash(&request(&[("a", "1"), ("A", "2")])).unwrap_err();
-        assert_eq!(e.to_string(), "header is given twice (key extra signed header)");
+        assert_eq!(
+            e.to_string(),
+            "header is given twice (key extra signed header)"
+        );
     }
 
     #[test]
     fn invalid_parts_are_named() {
         let cases: [(Tc3Request<'static>, &str); 8] = [
             (
-                Tc3Request { method: "", ..request(&[]) },
+                Tc3Request {
+                    method: "",
+                    ..request(&[])
+                },
                 "request method is invalid (key method)",
             ),
             (
-                Tc3Request { method: "PO ST", ..request(&[]) },
+                Tc3Request {
+                    method: "PO ST",
+                    ..request(&[])
+                },
                 "request method is invalid (key method)",
             ),
             (
-                Tc3Request { path: "", ..request(&[]) },
+                Tc3Request {
+                    path: "",
+                    ..request(&[])
+                },
                 "request path is invalid (key path)",
             ),
             (
-                Tc3Request { query: "a=1\r\n", ..request(&[]) },
+                Tc3Request {
+                    query: "a=1\r\n",
+                    ..request(&[])
+                },
                 "query string contains a control character (key query)",
             ),
             (
-                Tc3Request { service: "c/vm", ..request(&[]) },
+                Tc3Request {
+                    service: "c/vm",
+                    ..request(&[])
+                },
                 "service name is invalid (key service)",
             ),
             (
-                Tc3Request { host: "h\n", ..request(&[]) },
+                Tc3Request {
+                    host: "h\n",
+                    ..request(&[])
+                },
                 "header value contains a control character (key host)",
             ),
             (
@@ -829,12 +863,21 @@ mod tests {
     fn a_key_signs_only_its_day_and_service() {
         let key = SigningKey::derive("k", &UtcDate::from_unix(1_551_113_065), "cvm");
         assert!(sign_with("AKIDexample", &key, &request(&[])).is_ok());
-        let next_day = Tc3Request { timestamp: 1_551_113_065 + 86_400, ..request(&[]) };
+        let next_day = Tc3Request {
+            timestamp: 1_551_113_065 + 86_400,
+            ..request(&[])
+        };
         let e = sign_with("AKIDexample", &key, &next_day).unwrap_err();
         assert_eq!(e.to_string(), "signing key is for another day or service");
-        let other = Tc3Request { service: "sts", ..request(&[]) };
+        let other = Tc3Request {
+            service: "sts",
+            ..request(&[])
+        };
         assert!(sign_with("AKIDexample", &key, &other).is_err());
-        assert_eq!(format!("{key:?}"), "SigningKey { date: UtcDate(2019-02-25), keys: <redacted> }");
+        assert_eq!(
+            format!("{key:?}"),
+            "SigningKey { date: UtcDate(2019-02-25), keys: <redacted> }"
+        );
     }
 
     #[test]
@@ -842,7 +885,10 @@ mod tests {
         let e = sign("", "k", &request(&[])).unwrap_err();
         assert_eq!(e.to_string(), "secret id should not be none or empty");
         let e = sign("AKID\r\n", "k", &request(&[])).unwrap_err();
-        assert_eq!(e.to_string(), "secret id should not contain control characters");
+        assert_eq!(
+            e.to_string(),
+            "secret id should not contain control characters"
+        );
     }
 
     #[test]
