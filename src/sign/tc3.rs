@@ -706,6 +706,8 @@ fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
     key
 }
 
+// TODO: the MAC's inner and outer pads (derived from the key) are not zeroized
+// when it is dropped: hmac 0.12 offers no zeroize support.
 fn hmac(key: &[u8]) -> HmacSha256 {
     keyed(key)
 }
