@@ -65,6 +65,7 @@ pub use driver::resolve;
 pub use error::{ApiError, Error, ErrorKind, Passed, ProviderKind};
 pub use io::{Clock, Env, FileSource, Transport};
 pub use provider::chain::{Chain, DefaultChain};
+pub use provider::cvm::CvmProvider;
 pub use provider::env::EnvProvider;
 pub use provider::profile::ProfileProvider;
 pub use provider::{Provider, Step};

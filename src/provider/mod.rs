@@ -7,6 +7,7 @@
 //! chain moves on), or any other error (a chain stops).
 
 pub mod chain;
+pub mod cvm;
 pub mod env;
 pub mod profile;
 
