@@ -65,6 +65,8 @@ const BAD_ENDPOINT: &str = "metadata endpoint is not an http:// or https:// url"
 ///
 /// A [`Step::Sleep`] counts as done once handed out: the next poll returns
 /// the retried request.
+// TODO: a driver that polls twice per step (as a chain does) skips the
+// backoff; a sleep has no answer method by which to acknowledge it.
 pub struct CvmProvider {
     in_chain: bool,
     endpoint: Endpoint,
@@ -247,7 +249,7 @@ impl CvmProvider {
         if self.in_chain || self.run.attempt >= MAX_ATTEMPTS {
             return false;
         }
-        let millis = FIRST_BACKOFF_MS << (self.run.attempt - 1);
+        let millis = FIRST_BACKOFF_MS << self.run.attempt.saturating_sub(1);
         self.run.attempt += 1;
         self.run.state = State::Backoff(millis, fetch);
         true
