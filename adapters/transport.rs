@@ -90,8 +90,10 @@ impl Transport for UreqTransport {
         let mut response = sent.map_err(|e| map_error(e, https))?;
         let status = response.status().as_u16();
 
-        // Reserve first, so that reading never reallocates and leaves a
-        // copy of the body behind in freed memory.
+        // Reserve first, so that reading (up to RESERVE_CAP) never
+        // reallocates and leaves a copy of the body behind in freed memory.
+        // TODO: ureq's own connection buffers also see the body and are not
+        // zeroized; ureq offers no hook for that.
         let cap = request.max_body.saturating_add(1);
         let _ = self
             .body
