@@ -67,5 +67,8 @@ pub use io::{Clock, Env, FileSource, Transport};
 pub use provider::chain::{Chain, DefaultChain};
 pub use provider::cvm::CvmProvider;
 pub use provider::env::EnvProvider;
+pub use provider::oidc::OidcProvider;
 pub use provider::profile::ProfileProvider;
+pub use provider::sts::StsProvider;
+pub use provider::tke::TkeProvider;
 pub use provider::{Provider, Step};

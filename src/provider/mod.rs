@@ -9,7 +9,13 @@
 pub mod chain;
 pub mod cvm;
 pub mod env;
+pub mod oidc;
 pub mod profile;
+pub mod sts;
+pub mod sts_reply;
+pub mod tke;
+
+mod json_body;
 
 use crate::credential::Credential;
 use crate::error::{Error, ProviderKind};
