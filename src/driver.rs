@@ -25,7 +25,10 @@ pub fn resolve<P: Provider + ?Sized>(
         };
         match answer {
             Answer::Done => return provider.finish(),
-            Answer::Slept(millis) => clock.sleep(millis),
+            Answer::Slept(millis) => {
+                clock.sleep(millis);
+                provider.handle_slept();
+            }
             Answer::Env(value) => provider.handle_env(value),
             Answer::File(result) => provider.handle_file(result),
             Answer::Http(result) => provider.handle_http(result),

@@ -429,12 +429,15 @@ fn answer(p: &mut CvmProvider, url: &str, reply: Reply<'_>) {
     }
 }
 
-/// Polls `p` and expects a backoff of `millis`.
+/// Polls `p`, expects a backoff of `millis` (asked again until answered), and answers it.
 fn expect_sleep(p: &mut CvmProvider, millis: u32) {
-    match p.poll(NOW) {
-        Step::Sleep(m) => assert_eq!(m, millis),
-        other => panic!("expected a sleep of {millis} ms, got {other:?}"),
+    for _ in 0..2 {
+        match p.poll(NOW) {
+            Step::Sleep(m) => assert_eq!(m, millis),
+            other => panic!("expected a sleep of {millis} ms, got {other:?}"),
+        }
     }
+    p.handle_slept();
 }
 
 #[test]

@@ -236,6 +236,14 @@ macro_rules! chain_provider {
                 }
             }
 
+            fn handle_slept(&mut self) {
+                let $this = self;
+                match $this.run.live($members) {
+                    Some(member) => member.handle_slept(),
+                    None => $this.run.wrong_answer(),
+                }
+            }
+
             fn finish(&mut self) -> Result<Credential, Error> {
                 self.run.finish(&mut self.report)
             }

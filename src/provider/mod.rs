@@ -32,7 +32,8 @@ pub enum Step<'a> {
     File(FileRequest<'a>),
     /// Perform this exchange and call [`Provider::handle_http`].
     Http(HttpRequest<'a>),
-    /// Wait this many milliseconds (a retry backoff), then poll again.
+    /// Wait this many milliseconds (a retry backoff), then call
+    /// [`Provider::handle_slept`].
     Sleep(u32),
     /// Finished: call [`Provider::finish`].
     Done,
@@ -61,6 +62,11 @@ pub trait Provider {
 
     /// Answers [`Step::Http`]: the response, or why there was none.
     fn handle_http(&mut self, result: Result<HttpResponse<'_>, TransportError>);
+
+    /// Answers [`Step::Sleep`]: the wait is over.
+    ///
+    /// Providers that never ask to sleep keep this default, which does nothing.
+    fn handle_slept(&mut self) {}
 
     /// After [`Step::Done`]: the credential or the error, and a reset.
     fn finish(&mut self) -> Result<Credential, Error>;

@@ -62,11 +62,6 @@ const BAD_ENDPOINT: &str = "metadata endpoint is not an http:// or https:// url"
 /// waiting [`FIRST_BACKOFF_MS`] and then twice as long (as [`Step::Sleep`]).
 /// [`in_chain`](Self::in_chain) tries once, and reads "no metadata service"
 /// and "no role bound" as not configured, so a chain moves on.
-///
-/// A [`Step::Sleep`] counts as done once handed out: the next poll returns
-/// the retried request.
-// TODO: a driver that polls twice per step (as a chain does) skips the
-// backoff; a sleep has no answer method by which to acknowledge it.
 pub struct CvmProvider {
     in_chain: bool,
     endpoint: Endpoint,
@@ -443,10 +438,7 @@ impl Provider for CvmProvider {
                 allow_proxy: false,
                 max_body: limits::RESPONSE_BODY,
             }),
-            State::Backoff(millis, fetch) => {
-                self.run.state = State::Fetch(fetch);
-                Step::Sleep(millis)
-            }
+            State::Backoff(millis, _) => Step::Sleep(millis),
             // `start` always leaves `Start`.
             State::Start | State::Done => Step::Done,
         }
@@ -503,6 +495,13 @@ impl Provider for CvmProvider {
         match fetch {
             Fetch::RoleList => self.role_list(response),
             Fetch::Credentials => self.credentials(response),
+        }
+    }
+
+    fn handle_slept(&mut self) {
+        match self.run.state {
+            State::Backoff(_, fetch) => self.run.state = State::Fetch(fetch),
+            _ => self.fail(unexpected(ProviderKind::Cvm)),
         }
     }
 
