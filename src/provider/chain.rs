@@ -6,8 +6,10 @@
 
 use heapless::Vec;
 
+use super::cvm::CvmProvider;
 use super::env::EnvProvider;
 use super::profile::ProfileProvider;
+use super::tke::TkeProvider;
 use super::{unexpected, Provider, Step};
 use crate::credential::Credential;
 use crate::error::{Error, ErrorKind, Passed, ProviderKind, MAX_PASSED};
@@ -155,10 +157,14 @@ impl<'a> Chain<'a> {
     }
 }
 
-/// The default chain: environment, then the profile file.
+/// The default chain: environment, profile file, TKE pod identity, CVM instance role.
 ///
-/// Each run asks the members in order; see [`Chain`] for the rules.
-// TODO: TKE and the CVM instance role join the chain when their providers land.
+/// TKE is asked before CVM, unlike the official SDKs: it needs no network,
+/// and on a TKE node the metadata service answers for the node, so asking it
+/// first would hand a pod its node's role. The CVM step runs in chain mode
+/// ([`CvmProvider::in_chain`]): one attempt, and no metadata service (or no
+/// role bound) means "not configured"; `TENCENTCLOUD_METADATA_DISABLED=true`
+/// takes it out. See [`Chain`] for how a chain moves on and stops.
 #[derive(Debug, Default)]
 pub struct DefaultChain {
     members: DefaultMembers,
@@ -184,10 +190,23 @@ impl DefaultChain {
 }
 
 /// The members of the default chain, in order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct DefaultMembers {
     env: EnvProvider,
     profile: ProfileProvider,
+    tke: TkeProvider,
+    cvm: CvmProvider,
+}
+
+impl Default for DefaultMembers {
+    fn default() -> Self {
+        Self {
+            env: EnvProvider::new(),
+            profile: ProfileProvider::new(),
+            tke: TkeProvider::new(),
+            cvm: CvmProvider::in_chain(),
+        }
+    }
 }
 
 impl Members for DefaultMembers {
@@ -195,6 +214,8 @@ impl Members for DefaultMembers {
         match at {
             0 => Some(&mut self.env),
             1 => Some(&mut self.profile),
+            2 => Some(&mut self.tke),
+            3 => Some(&mut self.cvm),
             _ => None,
         }
     }

@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Credentials come from the provider named by --provider (default: the chain of
 /// environment, profile file, TKE pod identity and CVM instance role). Secrets are
 /// printed only by `export`, which exists to hand them to other tools.
+///
+/// Exit codes: 0 success, 1 no credential or an API error, 2 usage error.
 #[derive(Debug, Parser)]
 #[command(name = "tccred", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -57,17 +59,49 @@ pub struct SourceArgs {
     /// Where the credential comes from.
     #[arg(long, value_enum, default_value_t = ProviderName::Chain)]
     pub provider: ProviderName,
+    /// cvm: the role name (skips asking the metadata service for it).
+    #[arg(long, help_heading = "Provider options")]
+    pub role_name: Option<String>,
+    /// sts, oidc: the role to assume, e.g. qcs::cam::uin/100000000001:roleName/reader.
+    #[arg(long, help_heading = "Provider options")]
+    pub role_arn: Option<String>,
+    /// sts, oidc: the session name [default: tencentcloud-rust-sdk-<unix micros>].
+    #[arg(long, help_heading = "Provider options")]
+    pub role_session_name: Option<String>,
+    /// sts, oidc: how long the credential lasts, in seconds (1 to 43200).
+    #[arg(long, default_value_t = 7200, help_heading = "Provider options")]
+    pub duration: u64,
+    /// oidc: the identity provider registered with CAM.
+    #[arg(long, help_heading = "Provider options")]
+    pub provider_id: Option<String>,
+    /// oidc: a file holding the OIDC token (read and trimmed).
+    #[arg(long, help_heading = "Provider options")]
+    pub web_identity_token_file: Option<PathBuf>,
+    /// oidc: the region sent to STS; sign: the request's region.
+    #[arg(long, default_value = "", help_heading = "Provider options")]
+    pub region: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProviderName {
-    /// Environment, then the profile file.
+    /// Environment, profile file, TKE pod identity, CVM instance role, in that order.
     Chain,
     /// TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN.
     Env,
     /// The credentials file (TENCENTCLOUD_CREDENTIALS_FILE, ~/.tencentcloud/credentials,
     /// /etc/tencentcloud/credentials), profile TENCENTCLOUD_PROFILE or `default`.
     Profile,
+    /// TKE pod identity: TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE,
+    /// TKE_ROLE_ARN.
+    Tke,
+    /// The CVM instance role, from the metadata service (TENCENTCLOUD_METADATA_ENDPOINT).
+    Cvm,
+    /// STS AssumeRole with the chain's credential (--role-arn, --role-session-name,
+    /// --duration; TENCENTCLOUD_STS_ENDPOINT).
+    Sts,
+    /// STS AssumeRoleWithWebIdentity (--region, --provider-id, --role-arn,
+    /// --web-identity-token-file).
+    Oidc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,9 +138,6 @@ pub struct SignArgs {
     /// The API version, e.g. `2017-03-12`.
     #[arg(long)]
     pub version: String,
-    /// The region; omitted from the headers when not given.
-    #[arg(long, default_value = "")]
-    pub region: String,
     /// The endpoint host [default: SERVICE.tencentcloudapi.com].
     #[arg(long)]
     pub host: Option<String>,

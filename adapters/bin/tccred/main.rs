@@ -111,5 +111,5 @@ fn found(outcome: Result<Found, NotFound>, verbose: bool) -> Result<Found, Failu
             eprintln!("{}: answered", found.provider);
         }
     }
-    outcome.map_err(|not_found| Failure::Credential(not_found.error))
+    outcome.map_err(|not_found| not_found.error)
 }

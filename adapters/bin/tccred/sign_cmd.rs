@@ -34,7 +34,7 @@ pub fn run(args: &SignArgs, credential: &Credential) -> Result<(), Failure> {
         host: &host,
         action: &args.action,
         version: &args.version,
-        region: &args.region,
+        region: &args.source.region,
         method,
         content_type: args.content_type.as_deref().unwrap_or(default_type),
         query: &args.query,
