@@ -173,6 +173,18 @@ fn a_source_token_is_sent_as_x_tc_token() {
         .header("Authorization")
         .unwrap()
         .ends_with("575ea33d5c0b066faebf88b722aa8dfa1901e132a5f9f43da10ea9a4b3040eb1"));
+
+    // A token as long as any credential may hold, and the longest endpoint.
+    let token = "t".repeat(limits::TOKEN);
+    let host = format!("{}.com", "h".repeat(256 - "https://".len() - ".com/".len()));
+    let source = Credential::new(ID, KEY, Some(&token)).unwrap();
+    let mut sts = StsProvider::new(source, ROLE, "sess").with_endpoint(&host);
+    let (outcome, w) = run_with(&mut sts, Ok((200, &good())));
+    assert!(outcome.is_ok());
+    let seen = only_request(&w);
+    assert_eq!(seen.header("X-TC-Token"), Some(token.as_str()));
+    assert_eq!(seen.url.len(), 256);
+    assert_eq!(seen.header("Host"), Some(host.as_str()));
 }
 
 #[test]

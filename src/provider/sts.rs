@@ -47,9 +47,12 @@ pub const REGION: usize = 32;
 pub const ENDPOINT: usize = 256;
 /// Largest request body, in bytes.
 pub const BODY: usize = 6 * 1024;
-/// Room for the values of all request headers together, in bytes (a
-/// session token of [`limits::TOKEN`] bytes may be among them).
-pub const HEADER_TEXT: usize = limits::TOKEN + 1024;
+/// Room for the values of the request headers together, in bytes; the
+/// source credential's token is sent from the credential, not copied here.
+pub const HEADER_TEXT: usize = 1024;
+
+/// The header that carries the source credential's token.
+const TOKEN_HEADER: &str = "X-TC-Token";
 
 /// Connect timeout of an STS request, in milliseconds.
 const CONNECT_TIMEOUT_MS: u32 = 5_000;
@@ -314,12 +317,12 @@ impl Call {
 
     /// The next step. At the start of a run, `prepare` checks the inputs and
     /// writes the body; an error from it ends the run before any request.
-    pub(crate) fn poll(
-        &mut self,
+    pub(crate) fn poll<'s>(
+        &'s mut self,
         now: u64,
-        order: &Order<'_>,
+        order: &Order<'s>,
         prepare: impl FnOnce(&mut Vec<u8, BODY>) -> Result<(), Error>,
-    ) -> Step<'_> {
+    ) -> Step<'s> {
         if self.stage == Stage::Start {
             let explicit = order.endpoint.map(|endpoint| endpoint.clone());
             match prepare(&mut self.body).and_then(|()| explicit.transpose()) {
@@ -339,7 +342,13 @@ impl Call {
         match self.stage {
             Stage::Start | Stage::Done => Step::Done,
             Stage::Endpoint => Step::Env(ENDPOINT_VARIABLE),
-            Stage::Send => Step::Http(self.request()),
+            Stage::Send => {
+                let token = match order.signer {
+                    Signer::Tc3(source) => source.token(),
+                    Signer::Skip => None,
+                };
+                Step::Http(self.request(token))
+            }
         }
     }
 
@@ -363,6 +372,13 @@ impl Call {
         self.header_text.clear();
         self.header_spans.clear();
         for (name, value) in headers.iter() {
+            if name == TOKEN_HEADER {
+                // Sent from the source credential; see `request`.
+                self.header_spans.push((name, 0, 0)).map_err(|_| {
+                    Error::capacity("too many sts request headers", MAX_REQUEST_HEADERS)
+                })?;
+                continue;
+            }
             let start = self.header_text.len();
             self.header_text
                 .push_str(value)
@@ -378,10 +394,14 @@ impl Call {
         Ok(())
     }
 
-    fn request(&self) -> HttpRequest<'_> {
+    /// The request, with `token` (the source credential's) as `X-TC-Token`.
+    fn request<'s>(&'s self, token: Option<&'s str>) -> HttpRequest<'s> {
         let mut headers = Vec::new();
         for &(name, start, end) in &self.header_spans {
-            let value = self.header_text.get(start..end).unwrap_or_default();
+            let value = match name {
+                TOKEN_HEADER => token.unwrap_or_default(),
+                _ => self.header_text.get(start..end).unwrap_or_default(),
+            };
             // As many spans as the vector holds; none is dropped.
             let _ = headers.push((name, value));
         }

@@ -167,14 +167,19 @@ impl TkeProvider {
 
         let s = &self.oidc.settings;
         let named = |name| move |e: Error| e.with_variable(name);
-        check_region(s.region.get("region is too long")?).map_err(named(REGION))?;
+        let region = s.region.get("region is too long").map_err(named(REGION))?;
+        check_region(region).map_err(named(REGION))?;
         s.provider_id
             .get("provider id is too long")
             .map_err(named(PROVIDER_ID))?;
         self.token_file
             .get("token file path is too long")
             .map_err(named(self.token_file_variable()))?;
-        check_role_arn(s.role_arn.get("role arn is too long")?).map_err(named(ROLE_ARN))?;
+        let role_arn = s
+            .role_arn
+            .get("role arn is too long")
+            .map_err(named(ROLE_ARN))?;
+        check_role_arn(role_arn).map_err(named(ROLE_ARN))?;
         if s.session_name.is_set() {
             let name = s.session_name.get("").unwrap_or("-");
             check_session_name(name).map_err(named(SESSION_NAME))?;
