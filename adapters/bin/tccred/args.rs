@@ -51,6 +51,10 @@ pub enum Command {
     /// --content-type 'application/json; charset=utf-8'
     /// --payload '{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}'
     Sign(SignArgs),
+    /// Signs an API 3.0 request, sends it, and prints the response JSON.
+    ///
+    /// An API error prints its code, message and request id, and exits with 1.
+    Call(CallArgs),
 }
 
 /// Which provider to ask, and its settings.
@@ -169,4 +173,27 @@ pub struct SignArgs {
     /// How to print the headers.
     #[arg(long, value_enum, default_value_t = SignFormat::Headers)]
     pub format: SignFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The service, e.g. `sts`.
+    pub service: String,
+    /// The action, e.g. `GetCallerIdentity`.
+    pub action: String,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The API version, e.g. `2018-08-13`.
+    #[arg(long)]
+    pub version: String,
+    /// The JSON body [default: `{}`].
+    #[arg(long)]
+    pub payload: Option<String>,
+    /// The endpoint: a host, or an http:// or https:// URL
+    /// [default: https://SERVICE.tencentcloudapi.com/].
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// X-TC-Language, e.g. `en-US`.
+    #[arg(long)]
+    pub language: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! `tccred`: find Tencent Cloud credentials and sign API requests with them.
 
 mod args;
+mod call_cmd;
 mod output;
 mod sign_cmd;
 mod source;
@@ -93,6 +94,10 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Sign(args) => {
             let found = found(source::resolve(&args.source), false)?;
             sign_cmd::run(&args, &found.credential)
+        }
+        Command::Call(args) => {
+            let found = found(source::resolve(&args.source), false)?;
+            call_cmd::run(&args, &found.credential)
         }
     }
 }
