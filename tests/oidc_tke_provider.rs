@@ -133,6 +133,9 @@ fn oidc_duration_and_endpoint_can_be_set() {
     assert!(w.env.asked.is_empty());
 }
 
+/// Makes a provider for one case of a table.
+type Build<'a> = Box<dyn Fn() -> OidcProvider + 'a>;
+
 #[test]
 fn oidc_inputs_are_checked_before_any_request() {
     let arn = "qcs::cam::uin/1:roleName/r";
@@ -206,7 +209,7 @@ fn oidc_inputs_are_checked_before_any_request() {
         (build, expected)
     });
     let bad_endpoint = || oidc().with_endpoint("https://sts.tencentcloudapi.com/x");
-    let mut built: Vec<(Box<dyn Fn() -> OidcProvider>, &str)> = Vec::new();
+    let mut built: Vec<(Build, &str)> = Vec::new();
     for (build, expected) in cases {
         built.push((Box::new(build), expected));
     }

@@ -230,10 +230,18 @@ fn non_ascii_is_escaped_as_the_reference_does() {
     );
 }
 
+/// Endpoint set in code, variable, URL used, `Host` sent, whether the variable was read.
+type EndpointCase = (
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    bool,
+);
+
 #[test]
 fn endpoints_from_code_and_environment() {
-    // (set in code, variable, url, host, variable asked)
-    let cases: [(Option<&str>, Option<&str>, &str, &str, bool); 8] = [
+    let cases: [EndpointCase; 8] = [
         (
             None,
             None,

@@ -324,7 +324,7 @@ impl Call {
         prepare: impl FnOnce(&mut Vec<u8, BODY>) -> Result<(), Error>,
     ) -> Step<'s> {
         if self.stage == Stage::Start {
-            let explicit = order.endpoint.map(|endpoint| endpoint.clone());
+            let explicit = order.endpoint.cloned();
             match prepare(&mut self.body).and_then(|()| explicit.transpose()) {
                 Err(e) => self.end(Err(e)),
                 Ok(Some(endpoint)) => {
@@ -364,6 +364,8 @@ impl Call {
             query: "",
             payload: Payload::Bytes(&self.body),
             timestamp: now,
+            // The reference sends `X-TC-Language: zh-CN`; it is not signed,
+            // and without it STS answers in its default language.
             language: None,
             sign_action: false,
         };

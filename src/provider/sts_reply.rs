@@ -50,11 +50,7 @@ const REQUEST_ID: &str = "Response.RequestId";
 pub fn parse(status: u16, body: &[u8], now: u64) -> Result<Credential, Error> {
     if body.len() > limits::RESPONSE_BODY {
         let e = Error::capacity("sts reply is too long", limits::RESPONSE_BODY);
-        return Err(if status == 200 {
-            e
-        } else {
-            e.with_status(status)
-        });
+        return Err(with_odd_status(e, status));
     }
 
     let mut reply = Reply::default();
@@ -62,11 +58,7 @@ pub fn parse(status: u16, body: &[u8], now: u64) -> Result<Credential, Error> {
     if let Some(mut api) = reply.error.take().filter(|_| read.is_ok()) {
         api.request_id = core::mem::take(&mut reply.request_id);
         let e = Error::new(ErrorKind::Api, "sts returned an error").with_api(api);
-        return Err(if status == 200 {
-            e
-        } else {
-            e.with_status(status)
-        });
+        return Err(with_odd_status(e, status));
     }
     if status != 200 {
         return Err(
@@ -109,6 +101,15 @@ pub fn parse(status: u16, body: &[u8], now: u64) -> Result<Credential, Error> {
         ));
     }
     Ok(credential.with_expiry(expires_at))
+}
+
+/// `e`, naming `status` unless it is the expected 200.
+fn with_odd_status(e: Error, status: u16) -> Error {
+    if status == 200 {
+        e
+    } else {
+        e.with_status(status)
+    }
 }
 
 /// What was read from a reply, before it is judged.
@@ -483,4 +484,103 @@ fn hex4(chars: &mut core::str::Chars<'_>) -> Result<u32, BadEscape> {
         unit = unit * 16 + digit;
     }
     Ok(unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern crate std;
+    use std::string::{String as Text, ToString};
+
+    fn decoded(raw: &str) -> Result<Text, ()> {
+        let mut out = Text::new();
+        let whole = unescape(raw, |c| {
+            out.push(c);
+            true
+        })
+        .map_err(|_| ())?;
+        assert!(whole);
+        Ok(out)
+    }
+
+    #[test]
+    fn unescape_decodes_every_json_escape() {
+        let cases = [
+            (r#"plain"#, "plain"),
+            (r#"\"\\\/\b\f\n\r\t"#, "\"\\/\u{8}\u{c}\n\r\t"),
+            (r"\u00e9\u4E2D", "é中"),
+            (r"\ud83d\ude00!", "😀!"),
+            ("raw é", "raw é"),
+        ];
+        for (raw, text) in cases {
+            assert_eq!(decoded(raw), Ok(text.to_string()), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unescape_refuses_broken_escapes() {
+        for raw in [
+            r"\",
+            r"\x",
+            r"\u12",
+            r"\u12g4",
+            r"\ud83d",
+            r"\ud83dx",
+            r"\ud83d\u0041",
+            r"\ude00",
+        ] {
+            assert_eq!(decoded(raw), Err(()), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unescape_stops_when_out_of_room() {
+        let mut out = String::<3>::new();
+        assert_eq!(unescape("abcd", |c| out.push(c).is_ok()).ok(), Some(false));
+        assert_eq!(out.as_str(), "abc");
+    }
+
+    #[test]
+    fn whole_seconds_only() {
+        let cases = [
+            (0.0, Some(0)),
+            (1_700_007_200.0, Some(1_700_007_200)),
+            (9_007_199_254_740_992.0, Some(9_007_199_254_740_992)),
+            (9_007_199_254_740_994.0, None),
+            (1.5, None),
+            (-1.0, None),
+            (f64::NAN, None),
+            (f64::INFINITY, None),
+        ];
+        for (seconds, whole) in cases {
+            assert_eq!(whole_seconds(seconds), whole, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn parse_names_the_status_with_api_errors_only() {
+        let api = br#"{"Response":{"Error":{"Code":"C"},"RequestId":"R"}}"#;
+        let e = parse(429, api, 0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "sts returned an error (http status 429, code C, request id R)"
+        );
+        let e = parse(429, b"slow down", 0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected http status from sts (http status 429)"
+        );
+    }
+
+    #[test]
+    fn a_long_escaped_unknown_string_is_a_capacity_error() {
+        let long = "\\n".repeat(SCRATCH + 1);
+        let body = std::format!(r#"{{"Response":{{"Note":"{long}"}}}}"#);
+        let e = parse(200, body.as_bytes(), 0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "sts reply string is too long (key Response, limit 2048 bytes)"
+        );
+    }
 }
