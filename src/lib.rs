@@ -51,6 +51,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod async_io;
 mod credential;
 mod driver;
 mod error;
@@ -64,7 +65,7 @@ pub mod sign;
 pub mod adapters;
 
 pub use credential::{Credential, MaskedId};
-pub use driver::resolve;
+pub use driver::{resolve, resolve_async};
 pub use error::{ApiError, Error, ErrorKind, Passed, ProviderKind};
 pub use io::{Clock, Env, FileSource, Transport};
 pub use provider::chain::{Chain, DefaultChain};
