@@ -55,6 +55,12 @@ pub enum Command {
     ///
     /// An API error prints its code, message and request id, and exits with 1.
     Call(CallArgs),
+    /// Serves a stand-in for the CVM metadata service and STS on a local port.
+    ///
+    /// Prints the `export` lines that point the SDKs (and tccred) at it. STS checks
+    /// TC3 signatures against the --secret pairs; credentials it issues carry a
+    /// counter, so each refresh is visible. Runs until killed, or for --seconds.
+    Emulate(EmulateArgs),
 }
 
 /// Which provider to ask, and its settings.
@@ -196,4 +202,38 @@ pub struct CallArgs {
     /// X-TC-Language, e.g. `en-US`.
     #[arg(long)]
     pub language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulateArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// The role bound to the emulated instance [default: none, so 404].
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Seconds of validity of each credential issued.
+    #[arg(long, default_value_t = 3600, allow_negative_numbers = true)]
+    pub lifetime: i64,
+    /// A long-term ID=KEY pair STS accepts for AssumeRole (repeatable).
+    #[arg(long)]
+    pub secret: Vec<String>,
+    /// Answer every metadata request with this HTTP status.
+    #[arg(long)]
+    pub metadata_status: Option<u16>,
+    /// Answer every STS request with this HTTP status.
+    #[arg(long)]
+    pub sts_status: Option<u16>,
+    /// Answer every STS request with this error, as CODE:MESSAGE.
+    #[arg(long)]
+    pub sts_error: Option<String>,
+    /// Wait this long before answering each metadata request.
+    #[arg(long, default_value_t = 0)]
+    pub delay_ms: u64,
+    /// Accept metadata requests and never answer them.
+    #[arg(long)]
+    pub blackhole: bool,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub seconds: Option<u64>,
 }

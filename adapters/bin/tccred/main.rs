@@ -2,6 +2,7 @@
 
 mod args;
 mod call_cmd;
+mod emulate_cmd;
 mod output;
 mod sign_cmd;
 mod source;
@@ -95,6 +96,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let found = found(source::resolve(&args.source), false)?;
             sign_cmd::run(&args, &found.credential)
         }
+        Command::Emulate(args) => emulate_cmd::run(&args),
         Command::Call(args) => {
             let found = found(source::resolve(&args.source), false)?;
             call_cmd::run(&args, &found.credential)
