@@ -123,10 +123,19 @@ fn role_list_and_numbered_credentials() {
     assert_eq!(emulator.request_count(), 3);
 }
 
+/// Name, script, role (or a path from `/`), expected status and body, verdict.
+type MetadataCase = (
+    &'static str,
+    EmulatorScript,
+    &'static str,
+    (u16, &'static str),
+    &'static str,
+);
+
 #[test]
 fn metadata_faults_answer_as_scripted() {
     let raw = r#"{"Code":"Failure"}"#;
-    let cases: [(&str, EmulatorScript, &str, (u16, &str), &str); 7] = [
+    let cases: [MetadataCase; 7] = [
         (
             "no role",
             EmulatorScript::new(),

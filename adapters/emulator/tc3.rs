@@ -156,12 +156,21 @@ mod tests {
         verify(&request, &[(ID.to_string(), KEY.to_string())], now)
     }
 
+    /// Name, headers, body, the emulator's clock, why it is refused.
+    type Case = (
+        &'static str,
+        Vec<(String, String)>,
+        &'static str,
+        i64,
+        &'static str,
+    );
+
     #[test]
     fn accepts_the_reference_vector_and_rejects_each_change() {
         let good = headers(SIGNATURE, "1551113065");
         assert_eq!(check(&good, BODY, TS), Ok(()));
         assert_eq!(check(&good, BODY, TS + 300), Ok(()));
-        let cases: [(&str, Vec<(String, String)>, &str, i64, &str); 6] = [
+        let cases: [Case; 6] = [
             ("body", good.clone(), "{}", TS, "signature mismatch"),
             (
                 "skew",
