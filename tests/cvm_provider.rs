@@ -112,6 +112,22 @@ fn success_sends_exact_requests_and_returns_the_credential() {
 }
 
 #[test]
+fn in_chain_requests_have_a_shorter_whole_exchange_timeout() {
+    let mut w = world(&[]);
+    w.http = std::mem::take(&mut w.http)
+        .reply(200, "roleA")
+        .reply(200, good());
+    w.resolve(&mut CvmProvider::in_chain()).unwrap();
+    let timeouts: Vec<(u32, u32, bool)> = w
+        .http
+        .seen
+        .iter()
+        .map(|s| (s.connect_timeout_ms, s.total_timeout_ms, s.allow_proxy))
+        .collect();
+    assert_eq!(timeouts, [(1000, 2000, false), (1000, 2000, false)]);
+}
+
+#[test]
 fn the_published_fixture_parses() {
     let body = r#"{"TmpSecretId":"AKIDFAKEMETADATAID0000","TmpSecretKey":"FAKEMETADATAKEY0000",
         "ExpiredTime":4102444800,"Expiration":"2100-01-01T00:00:00Z",

@@ -44,6 +44,10 @@ pub const MAX_URL: usize = 512;
 pub const CONNECT_TIMEOUT_MS: u32 = 1000;
 /// Timeout of a whole metadata exchange, in milliseconds.
 pub const TOTAL_TIMEOUT_MS: u32 = 3000;
+/// Timeout of a whole metadata exchange inside a chain, in milliseconds:
+/// shorter, so that a chain on a machine whose metadata address never
+/// answers gives up within 3 seconds in all.
+pub const IN_CHAIN_TOTAL_TIMEOUT_MS: u32 = 2000;
 /// Most attempts of one request when the provider is used on its own.
 pub const MAX_ATTEMPTS: u8 = 3;
 /// The wait before the second attempt, in milliseconds; it doubles before each next one.
@@ -434,7 +438,11 @@ impl Provider for CvmProvider {
                 headers: heapless::Vec::new(),
                 body: &[],
                 connect_timeout_ms: CONNECT_TIMEOUT_MS,
-                total_timeout_ms: TOTAL_TIMEOUT_MS,
+                total_timeout_ms: if self.in_chain {
+                    IN_CHAIN_TOTAL_TIMEOUT_MS
+                } else {
+                    TOTAL_TIMEOUT_MS
+                },
                 allow_proxy: false,
                 max_body: limits::RESPONSE_BODY,
             }),
