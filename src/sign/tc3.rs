@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 use super::date::UtcDate;
+use super::mac_key::MacKey;
 use crate::error::{Error, ErrorKind};
 
 /// The algorithm name that starts the string to sign and the header.
@@ -380,7 +381,7 @@ pub fn sign(
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
     let key = SigningKey::derive(secret_key, &date, request.service);
-    sign_checked(secret_id, &key, &date, request)
+    sign_checked(secret_id, &MacKey::new(key.signing_key()), &date, request)
 }
 
 /// Signs `request` with a key derived earlier, for the same day and service.
@@ -401,13 +402,13 @@ pub fn sign_with(
             "signing key is for another day or service",
         ));
     }
-    sign_checked(secret_id, key, &date, request)
+    sign_checked(secret_id, &MacKey::new(key.signing_key()), &date, request)
 }
 
 /// Signs a request that [`check`] has passed with the key of its day.
-fn sign_checked(
+pub(crate) fn sign_checked(
     secret_id: &str,
-    key: &SigningKey,
+    key: &MacKey,
     date: &UtcDate,
     request: &Tc3Request<'_>,
 ) -> Result<Authorization, Error> {
@@ -428,10 +429,10 @@ fn sign_checked(
     }
 
     let canonical_hash = hash_canonical_request(request);
-    let mut mac = Feed(hmac(&key.signing_key));
+    let mut mac = key.start();
     write_string_to_sign_unchecked(request, date, &canonical_hash.hex(), &mut mac)
         .map_err(|_| too_long())?;
-    let signature: [u8; 32] = mac.0.finalize().into_bytes().into();
+    let signature = mac.finish();
     value
         .push_str(HexDigest::of(&signature).as_str())
         .map_err(|_| too_long())?;
@@ -594,7 +595,7 @@ fn sorted_headers<'r, 'a>(
 }
 
 /// Validates everything of `request` that goes into the canonical request.
-fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
+pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     let invalid = |message, key| Err(Error::new(ErrorKind::InvalidInput, message).with_key(key));
     if request.method.is_empty() || !request.method.bytes().all(is_token_byte) {
         return invalid("request method is invalid", "method");
@@ -635,7 +636,7 @@ fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_secret_id(secret_id: &str) -> Result<(), Error> {
+pub(crate) fn check_secret_id(secret_id: &str) -> Result<(), Error> {
     if secret_id.trim().is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidInput,

@@ -1,0 +1,229 @@
+//! An HMAC-SHA256 key with its two pad blocks hashed once.
+//!
+//! HMAC hashes `key ^ ipad` and `key ^ opad` (one 64-byte block each) before
+//! any message. A key that signs many messages can keep those two SHA-256
+//! mid-states instead of the key: each MAC then costs only the message's
+//! blocks and one outer block. Mid-states, buffers and the inner digest are
+//! zeroized on drop, which `hmac`'s own types do not offer.
+
+use core::fmt;
+
+use sha2::compress256;
+use sha2::digest::generic_array::GenericArray;
+use sha2::digest::typenum::U64;
+use zeroize::Zeroize;
+
+/// SHA-256's block size, in bytes.
+const BLOCK: u64 = 64;
+
+/// Where the length field of the last block starts.
+const LENGTH_AT: usize = 56;
+
+/// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
+const INITIAL: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// A 32-byte HMAC-SHA256 key, kept as the hash states after its pad blocks.
+pub(crate) struct MacKey {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl MacKey {
+    /// Hashes the two pad blocks of `key` (two SHA-256 compressions).
+    pub(crate) fn new(key: &[u8; 32]) -> Self {
+        Self {
+            inner: pad_state(key, 0x36),
+            outer: pad_state(key, 0x5c),
+        }
+    }
+
+    /// A MAC of a new message under this key.
+    pub(crate) fn start(&self) -> MacStream {
+        MacStream {
+            inner: Stream::resume(self.inner),
+            outer: self.outer,
+        }
+    }
+}
+
+impl Drop for MacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+impl fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MacKey(<redacted>)")
+    }
+}
+
+/// The state after hashing `key` (zero-padded to a block) XOR `pad`.
+fn pad_state(key: &[u8; 32], pad: u8) -> [u32; 8] {
+    let mut block = GenericArray::<u8, U64>::default();
+    let key_then_zeros = key.iter().chain(core::iter::repeat(&0));
+    for (slot, byte) in block.iter_mut().zip(key_then_zeros) {
+        *slot = byte ^ pad;
+    }
+    let mut state = INITIAL;
+    compress256(&mut state, core::slice::from_ref(&block));
+    block.as_mut_slice().zeroize();
+    state
+}
+
+/// An HMAC-SHA256 of a message fed in pieces; text can be written with
+/// `core::fmt`.
+pub(crate) struct MacStream {
+    inner: Stream,
+    outer: [u32; 8],
+}
+
+impl MacStream {
+    /// Feeds the next piece of the message.
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.inner.update(bytes);
+    }
+
+    /// The MAC of everything fed.
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        let mut inner = self.inner.finish();
+        let mut outer = Stream::resume(self.outer);
+        outer.update(&inner);
+        inner.zeroize();
+        outer.finish()
+    }
+}
+
+impl Drop for MacStream {
+    fn drop(&mut self) {
+        self.outer.zeroize();
+    }
+}
+
+impl fmt::Write for MacStream {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// SHA-256 resumed from the state after one block, fed in pieces.
+struct Stream {
+    state: [u32; 8],
+    block: GenericArray<u8, U64>,
+    filled: usize,
+    /// Bytes hashed so far, the pad block included.
+    length: u64,
+}
+
+impl Stream {
+    /// Continues from `state`, reached after hashing exactly one block.
+    fn resume(state: [u32; 8]) -> Self {
+        Self {
+            state,
+            block: GenericArray::default(),
+            filled: 0,
+            length: BLOCK,
+        }
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.length = self.length.wrapping_add(bytes.len() as u64);
+        while !bytes.is_empty() {
+            let Some(room) = self.block.get_mut(self.filled..) else {
+                return;
+            };
+            let take = room.len().min(bytes.len());
+            let (now, rest) = bytes.split_at(take);
+            for (slot, byte) in room.iter_mut().zip(now) {
+                *slot = *byte;
+            }
+            bytes = rest;
+            self.filled += take;
+            if self.filled == self.block.len() {
+                compress256(&mut self.state, core::slice::from_ref(&self.block));
+                self.filled = 0;
+            }
+        }
+    }
+
+    /// Pads, hashes the last block(s) and returns the digest.
+    fn finish(&mut self) -> [u8; 32] {
+        let bits = self.length.wrapping_mul(8).to_be_bytes();
+        let zeros = if self.filled < LENGTH_AT {
+            LENGTH_AT - self.filled
+        } else {
+            LENGTH_AT + self.block.len() - self.filled
+        };
+        let mut padding = [0u8; 64];
+        padding[0] = 0x80;
+        self.update(padding.get(..zeros).unwrap_or_default());
+        self.update(&bits);
+
+        let mut digest = [0u8; 32];
+        for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
+            out.copy_from_slice(&word.to_be_bytes());
+        }
+        digest
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.state.zeroize();
+        self.block.as_mut_slice().zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern crate std;
+    use std::vec::Vec;
+
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+
+    fn reference(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn matches_hmac_at_every_length_and_cut() {
+        // Lengths around each padding edge (55, 56, 63, 64, 119, 120, ...).
+        let key: [u8; 32] = core::array::from_fn(|i| (i * 7 + 1) as u8);
+        let message: Vec<u8> = (0..300u32).map(|i| (i * 31 % 251) as u8).collect();
+        let prepared = MacKey::new(&key);
+        for len in 0..message.len() {
+            let message = &message[..len];
+            let expected = reference(&key, message);
+            let mut whole = prepared.start();
+            whole.update(message);
+            assert_eq!(whole.finish(), expected, "whole, length {len}");
+            let mut cut = prepared.start();
+            for piece in message.chunks(7) {
+                cut.update(piece);
+            }
+            assert_eq!(cut.finish(), expected, "in pieces, length {len}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let key = MacKey::new(&[9; 32]);
+        assert_eq!(std::format!("{key:?}"), "MacKey(<redacted>)");
+    }
+}
