@@ -26,7 +26,9 @@ impl FileSource for RealFiles {
         if file.metadata().map_err(map_error)?.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        let cap = u64::try_from(request.limit).unwrap_or(u64::MAX).saturating_add(1);
+        let cap = u64::try_from(request.limit)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
         file.take(cap)
             .read_to_end(&mut self.buffer)
             .map_err(map_error)?;

@@ -9,8 +9,8 @@
 use core::future::Future;
 
 use crate::io::{
-    Clock, Env, EnvError, FileError, FileRequest, FileSource, HttpRequest, HttpResponse,
-    Transport, TransportError,
+    Clock, Env, EnvError, FileError, FileRequest, FileSource, HttpRequest, HttpResponse, Transport,
+    TransportError,
 };
 
 /// Looks up environment variables, asynchronously.

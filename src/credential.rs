@@ -95,7 +95,14 @@ impl fmt::Debug for Credential {
             .field("secret_key", &format_args!("<redacted>"))
             .field(
                 "token",
-                &format_args!("{}", if self.token.is_empty() { "None" } else { "<redacted>" }),
+                &format_args!(
+                    "{}",
+                    if self.token.is_empty() {
+                        "None"
+                    } else {
+                        "<redacted>"
+                    }
+                ),
             )
             .field("expires_at", &self.expires_at)
             .finish()
@@ -210,12 +217,30 @@ mod tests {
 
     #[test]
     fn rejects_like_the_reference() {
-        assert_eq!(message("", "k", None), "secret id should not be none or empty");
-        assert_eq!(message("  ", "k", None), "secret id should not be none or empty");
-        assert_eq!(message(" id", "k", None), "secret id should not contain spaces");
-        assert_eq!(message("id\n", "k", None), "secret id should not contain spaces");
-        assert_eq!(message("id", "", None), "secret key should not be none or empty");
-        assert_eq!(message("id", "k ", None), "secret key should not contain spaces");
+        assert_eq!(
+            message("", "k", None),
+            "secret id should not be none or empty"
+        );
+        assert_eq!(
+            message("  ", "k", None),
+            "secret id should not be none or empty"
+        );
+        assert_eq!(
+            message(" id", "k", None),
+            "secret id should not contain spaces"
+        );
+        assert_eq!(
+            message("id\n", "k", None),
+            "secret id should not contain spaces"
+        );
+        assert_eq!(
+            message("id", "", None),
+            "secret key should not be none or empty"
+        );
+        assert_eq!(
+            message("id", "k ", None),
+            "secret key should not contain spaces"
+        );
     }
 
     #[test]
@@ -232,7 +257,10 @@ mod tests {
             message("id", "k", Some("abc\r\nX-Evil: 1")),
             "token should not contain control characters"
         );
-        assert_eq!(message("id", "k", Some(" t")), "token should not contain spaces");
+        assert_eq!(
+            message("id", "k", Some(" t")),
+            "token should not contain spaces"
+        );
     }
 
     #[test]
@@ -283,6 +311,8 @@ mod tests {
         let c = Credential::new("id", "k", None).unwrap().with_expiry(100);
         assert!(!c.is_expired(99));
         assert!(c.is_expired(100));
-        assert!(!Credential::new("id", "k", None).unwrap().is_expired(u64::MAX));
+        assert!(!Credential::new("id", "k", None)
+            .unwrap()
+            .is_expired(u64::MAX));
     }
 }

@@ -3,7 +3,9 @@
 use crate::async_io::{AsyncClock, AsyncEnv, AsyncFileSource, AsyncTransport};
 use crate::credential::Credential;
 use crate::error::Error;
-use crate::io::{Clock, Env, EnvError, FileError, FileSource, HttpResponse, Transport, TransportError};
+use crate::io::{
+    Clock, Env, EnvError, FileError, FileSource, HttpResponse, Transport, TransportError,
+};
 use crate::provider::{Provider, Step};
 
 /// Runs `provider` to its outcome, answering each step with the given

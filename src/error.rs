@@ -322,7 +322,11 @@ impl Error {
         }
         if let Some((first, rest)) = self.variables.split_first() {
             sep.next(f)?;
-            let label = if rest.is_empty() { "variable" } else { "variables" };
+            let label = if rest.is_empty() {
+                "variable"
+            } else {
+                "variables"
+            };
             write!(f, "{label} {first}")?;
             for variable in rest {
                 write!(f, ", {variable}")?;

@@ -129,5 +129,8 @@ fn cvm_provider_awaits_its_exchanges_and_backoff() {
     assert_eq!(credential.expires_at(), Some(now + 3600));
     assert_eq!(*clock.slept.borrow(), [200]);
     let urls: Vec<&str> = transport.0.seen.iter().map(|s| s.url.as_str()).collect();
-    assert_eq!(urls, [ROLE_LIST, ROLE_LIST, &format!("{ROLE_LIST}roleA")[..]]);
+    assert_eq!(
+        urls,
+        [ROLE_LIST, ROLE_LIST, &format!("{ROLE_LIST}roleA")[..]]
+    );
 }

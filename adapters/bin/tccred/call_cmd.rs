@@ -52,9 +52,9 @@ pub fn run(args: &CallArgs, credential: &Credential) -> Result<(), Failure> {
         max_body: MAX_RESPONSE,
     };
     let mut transport = UreqTransport::new();
-    let response = transport.exchange(&exchange).map_err(|e| {
-        Failure::Credential(Error::new(ErrorKind::Transport, e.message()))
-    })?;
+    let response = transport
+        .exchange(&exchange)
+        .map_err(|e| Failure::Credential(Error::new(ErrorKind::Transport, e.message())))?;
 
     // Error replies are small; a success may be large and is printed as is.
     if response.body.len() <= tencentcloud_credential::limits::RESPONSE_BODY {
@@ -75,7 +75,8 @@ pub fn run(args: &CallArgs, credential: &Credential) -> Result<(), Failure> {
     let text = String::from_utf8_lossy(response.body);
     if response.status != 200 {
         return Err(Failure::Credential(
-            Error::new(ErrorKind::HttpStatus, "unexpected http status").with_status(response.status),
+            Error::new(ErrorKind::HttpStatus, "unexpected http status")
+                .with_status(response.status),
         ));
     }
     println!("{text}");
@@ -94,6 +95,10 @@ fn endpoint(args: &CallArgs) -> Result<(String, String), Failure> {
     if host.is_empty() {
         return Err(Failure::Usage(format!("--endpoint {url} has no host")));
     }
-    let url = if rest.contains('/') { url.clone() } else { format!("{url}/") };
+    let url = if rest.contains('/') {
+        url.clone()
+    } else {
+        format!("{url}/")
+    };
     Ok((url.clone(), host.into()))
 }

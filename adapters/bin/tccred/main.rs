@@ -49,7 +49,11 @@ fn run(command: Command) -> Result<(), Failure> {
                 "provider: {}\nsecret_id: {}\ntoken: {}\n",
                 found.provider,
                 credential.masked_id(),
-                if credential.token().is_some() { "present" } else { "none" },
+                if credential.token().is_some() {
+                    "present"
+                } else {
+                    "none"
+                },
             );
             match credential.expires_at() {
                 Some(at) => out.push_str(&format!("expires: {} ({at})\n", iso8601(at))),

@@ -66,7 +66,9 @@ pub fn run(args: &SignArgs, credential: &Credential) -> Result<(), Failure> {
     Ok(())
 }
 
-fn hash_file(path: &std::path::Path) -> Result<tencentcloud_credential::sign::tc3::PayloadHash, Failure> {
+fn hash_file(
+    path: &std::path::Path,
+) -> Result<tencentcloud_credential::sign::tc3::PayloadHash, Failure> {
     let fail = |e: std::io::Error| Failure::Usage(format!("cannot read {}: {e}", path.display()));
     let mut file = File::open(path).map_err(fail)?;
     let mut hasher = PayloadHasher::new();

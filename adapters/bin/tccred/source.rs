@@ -50,9 +50,8 @@ pub fn resolve(source: &SourceArgs) -> Result<Found, NotFound> {
             let Some(path) = &source.web_identity_token_file else {
                 return Err(usage("--provider oidc needs --web-identity-token-file"));
             };
-            let token = std::fs::read_to_string(path).map_err(|e| {
-                usage(&format!("cannot read {}: {e}", path.display()))
-            })?;
+            let token = std::fs::read_to_string(path)
+                .map_err(|e| usage(&format!("cannot read {}: {e}", path.display())))?;
             let mut oidc = OidcProvider::new(
                 &source.region,
                 provider_id,
