@@ -1,6 +1,7 @@
 //! The std side: the process environment, real files, the system clock, and
 //! a [`resolve`] that runs any provider with them.
 
+mod cache;
 mod clock;
 mod env;
 mod files;
@@ -8,6 +9,7 @@ mod transport;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
+pub use cache::{CredentialCache, CredentialInfo};
 pub use clock::SystemClock;
 pub use env::ProcessEnv;
 pub use files::RealFiles;

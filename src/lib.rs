@@ -58,6 +58,7 @@ mod error;
 pub mod io;
 pub mod limits;
 pub mod provider;
+pub mod refresh;
 pub mod sign;
 
 #[cfg(feature = "std")]
@@ -76,3 +77,4 @@ pub use provider::profile::ProfileProvider;
 pub use provider::sts::StsProvider;
 pub use provider::tke::TkeProvider;
 pub use provider::{Provider, Step};
+pub use refresh::RefreshPolicy;

@@ -1,0 +1,396 @@
+//! A thread-safe cache of one provider's credential, refreshed by the
+//! policy in [`refresh`](crate::refresh).
+
+use std::any::Any;
+use std::boxed::Box;
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::string::{String, ToString};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError};
+
+use zeroize::Zeroize;
+
+use super::{ProcessEnv, RealFiles, SystemClock, UreqTransport};
+use crate::io::{Clock, Env, FileSource, Transport};
+use crate::refresh::{AfterRefresh, Cached, Decision, RefreshPolicy, Refreshed};
+use crate::{Credential, DefaultChain, Error, ErrorKind, Provider};
+
+/// A source of random numbers for the refresh jitter.
+type JitterSource = Box<dyn FnMut() -> u64 + Send>;
+
+/// Caches the credential of any provider for many threads, and refreshes it
+/// as [`RefreshPolicy`] says.
+///
+/// - A reader of a fresh credential takes a shared read lock and clones an
+///   [`Arc`]; it never waits for a refresh.
+/// - One refresh runs at a time however many threads ask (single flight).
+///   When a refresh is due but the cached credential is still valid, the
+///   first reader to get the refresh lock refreshes and the others are
+///   served the cached credential meanwhile. When nothing is servable,
+///   readers wait for the refresh in progress, and share its outcome.
+/// - A credential is never served at or after its expiry.
+/// - A failed refresh is not cached: the next call after it tries again
+///   (no sooner than the retry interval while a credential is servable). A
+///   failure survived on a still valid credential is logged with
+///   `log::warn!`, never with a secret.
+/// - A refresh that panics leaves the lock poisoned; the next refresher
+///   recovers it and the provider resumes from the step it was at.
+///
+/// The provider is run with the capabilities given: by default the process
+/// environment, real files, [`UreqTransport`] and the system clock. The
+/// provider must be `'static` so that a [`DefaultChain`] can be told apart
+/// and its providers logged (`log::debug!`) after each refresh.
+pub struct CredentialCache<P, E = ProcessEnv, F = RealFiles, T = UreqTransport, C = SystemClock> {
+    slot: RwLock<Slot>,
+    refresher: Mutex<Refresher<P, E, F, T>>,
+    clock: C,
+    policy: RefreshPolicy,
+    /// Refreshes started.
+    refreshes: AtomicU64,
+    /// Refreshes finished (with any outcome); a waiter compares it before and after.
+    finished: AtomicU64,
+}
+
+/// The cached credential and its schedule; `credential` is `None` exactly
+/// when `cached` is [`Cached::Nothing`].
+#[derive(Default)]
+struct Slot {
+    credential: Option<Arc<Credential>>,
+    cached: Cached,
+}
+
+/// What only the thread holding the refresh lock touches.
+struct Refresher<P, E, F, T> {
+    provider: P,
+    env: E,
+    files: F,
+    transport: T,
+    jitter: JitterSource,
+    /// The error of the last refresh when it left nothing servable.
+    last_error: Option<Error>,
+}
+
+impl<P: Provider + 'static> CredentialCache<P> {
+    /// Caches `provider`'s credential, resolved with the process environment,
+    /// real files, [`UreqTransport`] and the system clock.
+    ///
+    /// Nothing is resolved until the first [`get`](Self::get).
+    pub fn new(provider: P) -> Self {
+        Self::from_parts(
+            provider,
+            ProcessEnv::default(),
+            RealFiles::default(),
+            UreqTransport::new(),
+            SystemClock,
+        )
+    }
+}
+
+impl<P, E, F, T, C> CredentialCache<P, E, F, T, C>
+where
+    P: Provider + 'static,
+    E: Env,
+    F: FileSource,
+    T: Transport,
+    C: Clock,
+{
+    /// Caches `provider`'s credential, resolved with the capabilities given.
+    ///
+    /// The refresh jitter is drawn from std's randomly seeded hasher; see
+    /// [`with_jitter`](Self::with_jitter) to choose it.
+    pub fn from_parts(provider: P, env: E, files: F, transport: T, clock: C) -> Self {
+        Self {
+            slot: RwLock::new(Slot::default()),
+            refresher: Mutex::new(Refresher {
+                provider,
+                env,
+                files,
+                transport,
+                jitter: Box::new(|| RandomState::new().build_hasher().finish()),
+                last_error: None,
+            }),
+            clock,
+            policy: RefreshPolicy::new(),
+            refreshes: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
+        }
+    }
+
+    /// Uses `policy` instead of [`RefreshPolicy::new`] (for tests and load
+    /// checks in compressed time).
+    #[must_use]
+    pub fn with_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Draws each credential's refresh jitter from `source` (see
+    /// [`RefreshPolicy::jitter`]); a constant makes refreshes predictable.
+    #[must_use]
+    pub fn with_jitter(mut self, source: impl FnMut() -> u64 + Send + 'static) -> Self {
+        let refresher = self
+            .refresher
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        refresher.jitter = Box::new(source);
+        self
+    }
+
+    /// The credential to use now: the cached one, or a fresh one when
+    /// nothing valid is cached.
+    ///
+    /// Blocks only when nothing is servable (on the first call, or after
+    /// the cached credential expired), until a refresh ends. Returns the
+    /// refresh's error when it leaves nothing servable.
+    pub fn get(&self) -> Result<Arc<Credential>, Error> {
+        let now = self.clock.now();
+        let (credential, cached) = self.peek();
+        let decision = match credential {
+            Some(_) => self.policy.decide(cached, now),
+            None => Decision::MustRefresh,
+        };
+        match (decision, credential) {
+            (Decision::Fresh, Some(credential)) => Ok(credential),
+            (Decision::RefreshSoon, Some(credential)) => match self.refresher.try_lock() {
+                Ok(refresher) => self.refresh(refresher, None),
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    self.refresh(self.recovered(poisoned), None)
+                }
+                // Someone else is refreshing: the cached credential is still valid.
+                Err(TryLockError::WouldBlock) => Ok(credential),
+            },
+            _ => {
+                let seen = self.finished.load(Ordering::SeqCst);
+                let refresher = match self.refresher.lock() {
+                    Ok(refresher) => refresher,
+                    Err(poisoned) => self.recovered(poisoned),
+                };
+                self.refresh(refresher, Some(seen))
+            }
+        }
+    }
+
+    /// Id, key and token of the credential [`get`](Self::get) returns,
+    /// copied out together: never parts of two credentials.
+    pub fn credential_info(&self) -> Result<CredentialInfo, Error> {
+        self.get().map(|credential| CredentialInfo::of(&credential))
+    }
+
+    /// Calls `f` with the credential [`get`](Self::get) returns, without
+    /// copying it, and returns what `f` returns.
+    pub fn with<R>(&self, f: impl FnOnce(&Credential) -> R) -> Result<R, Error> {
+        self.get().map(|credential| f(&credential))
+    }
+
+    /// How many refreshes (runs of the provider) have started, failed ones included.
+    pub fn refreshes(&self) -> u64 {
+        self.refreshes.load(Ordering::SeqCst)
+    }
+
+    /// The cached credential's schedule, for tests and diagnostics.
+    pub fn cached(&self) -> Cached {
+        self.peek().1
+    }
+
+    fn peek(&self) -> (Option<Arc<Credential>>, Cached) {
+        let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
+        (slot.credential.clone(), slot.cached)
+    }
+
+    fn store(&self, credential: Option<Arc<Credential>>, cached: Cached) {
+        let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
+        *slot = Slot { credential, cached };
+    }
+
+    /// Takes over the refresh lock after a refresher panicked.
+    fn recovered<G>(&self, poisoned: PoisonError<G>) -> G {
+        log::warn!("a credential refresh panicked; the next refresh resumes the provider");
+        self.refresher.clear_poison();
+        poisoned.into_inner()
+    }
+
+    /// With the refresh lock held: serves what another thread refreshed
+    /// meanwhile, or runs the provider. `waited` is the count of finished
+    /// refreshes seen before waiting for the lock, when nothing was servable.
+    fn refresh(
+        &self,
+        mut refresher: MutexGuard<'_, Refresher<P, E, F, T>>,
+        waited: Option<u64>,
+    ) -> Result<Arc<Credential>, Error> {
+        // Only the holder of the refresh lock writes the slot, so what is
+        // read here stays true until this thread stores.
+        let now = self.clock.now();
+        let (current, cached) = self.peek();
+        match (self.policy.decide(cached, now), &current) {
+            (Decision::Fresh, Some(credential)) => return Ok(Arc::clone(credential)),
+            (Decision::RefreshSoon, Some(credential)) if waited.is_some() => {
+                return Ok(Arc::clone(credential))
+            }
+            (Decision::MustRefresh, _) => {
+                let finished_meanwhile =
+                    waited.is_some_and(|seen| seen != self.finished.load(Ordering::SeqCst));
+                if let (true, Some(error)) = (finished_meanwhile, &refresher.last_error) {
+                    return Err(error.clone());
+                }
+            }
+            _ => {}
+        }
+
+        self.refreshes.fetch_add(1, Ordering::SeqCst);
+        let refresher = &mut *refresher;
+        let outcome = crate::resolve(
+            &mut refresher.provider,
+            &mut refresher.env,
+            &mut refresher.files,
+            &mut refresher.transport,
+            &self.clock,
+        );
+        log_chain(&refresher.provider);
+        let now = self.clock.now();
+        let refreshed = match &outcome {
+            Ok(credential) => Refreshed::Credential {
+                expires_at: credential.expires_at(),
+            },
+            Err(_) => Refreshed::Failed,
+        };
+        let after = self
+            .policy
+            .after_refresh(cached, refreshed, now, (refresher.jitter)());
+
+        let result = match (after, outcome, current) {
+            (AfterRefresh::Replace(schedule), Ok(credential), _) => {
+                let credential = Arc::new(credential);
+                self.store(Some(Arc::clone(&credential)), schedule);
+                refresher.last_error = None;
+                Ok(credential)
+            }
+            (AfterRefresh::KeepCached(schedule), outcome, Some(credential)) => {
+                let error = failure(outcome, refresher.provider.kind());
+                match schedule.expires_at() {
+                    Some(at) => log::warn!(
+                        "credential refresh failed; serving the cached credential \
+                         until it expires at {at}: {error}"
+                    ),
+                    None => log::warn!("credential refresh failed: {error}"),
+                }
+                self.store(Some(Arc::clone(&credential)), schedule);
+                refresher.last_error = None;
+                Ok(credential)
+            }
+            (_, outcome, _) => {
+                let error = failure(outcome, refresher.provider.kind());
+                self.store(None, Cached::Nothing);
+                refresher.last_error = Some(error.clone());
+                Err(error)
+            }
+        };
+        self.finished.fetch_add(1, Ordering::SeqCst);
+        result
+    }
+}
+
+/// The error of a refresh that yielded nothing usable.
+fn failure(outcome: Result<Credential, Error>, kind: crate::ProviderKind) -> Error {
+    match outcome {
+        Err(error) => error,
+        Ok(_) => {
+            Error::new(ErrorKind::Expired, "credential expired on arrival").with_provider(kind)
+        }
+    }
+}
+
+/// Logs which providers a chain passed over, and which one answered.
+fn log_chain(provider: &dyn Any) {
+    let Some(chain) = provider.downcast_ref::<DefaultChain>() else {
+        return;
+    };
+    for passed in chain.passed() {
+        log::debug!(
+            "credential chain: {} passed: {}",
+            passed.provider,
+            passed.reason
+        );
+    }
+    if let Some(kind) = chain.answered_by() {
+        log::debug!("credential chain: answered by {kind}");
+    }
+}
+
+impl<P, E, F, T, C> fmt::Debug for CredentialCache<P, E, F, T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.slot.read().map_or(Cached::Nothing, |slot| slot.cached);
+        f.debug_struct("CredentialCache")
+            .field("cached", &cached)
+            .field("policy", &self.policy)
+            .field("refreshes", &self.refreshes.load(Ordering::SeqCst))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Id, key and token copied out of one credential.
+///
+/// `Debug` masks the id and redacts key and token; all three are zeroized on drop.
+pub struct CredentialInfo {
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+}
+
+impl CredentialInfo {
+    /// Copies the three parts of `credential`.
+    pub fn of(credential: &Credential) -> Self {
+        Self {
+            secret_id: credential.secret_id().to_string(),
+            secret_key: credential.secret_key().to_string(),
+            token: credential.token().map(ToString::to_string),
+        }
+    }
+
+    /// The secret id.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The secret key.
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    /// The session token, for temporary credentials.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
+
+impl fmt::Debug for CredentialInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = Credential::new(&self.secret_id, "-", None)
+            .map(|c| c.masked_id().to_string())
+            .unwrap_or_else(|_| "****".to_string());
+        f.debug_struct("CredentialInfo")
+            .field("secret_id", &format_args!("{masked}"))
+            .field("secret_key", &format_args!("<redacted>"))
+            .field(
+                "token",
+                &format_args!(
+                    "{}",
+                    if self.token.is_some() {
+                        "<redacted>"
+                    } else {
+                        "None"
+                    }
+                ),
+            )
+            .finish()
+    }
+}
+
+impl Drop for CredentialInfo {
+    fn drop(&mut self) {
+        self.secret_id.zeroize();
+        self.secret_key.zeroize();
+        self.token.zeroize();
+    }
+}

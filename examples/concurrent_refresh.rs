@@ -1,0 +1,2 @@
+//! Load check of the credential cache (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Chain scenarios (being written).
