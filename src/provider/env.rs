@@ -196,6 +196,11 @@ impl Provider for EnvProvider {
         self.state = State::Done;
     }
 
+    fn handle_slept(&mut self) {
+        self.error = Some(unexpected(ProviderKind::Env));
+        self.state = State::Done;
+    }
+
     fn finish(&mut self) -> Result<Credential, Error> {
         let outcome = match self.error.take() {
             Some(e) => Err(e),

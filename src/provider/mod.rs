@@ -65,7 +65,9 @@ pub trait Provider {
 
     /// Answers [`Step::Sleep`]: the wait is over.
     ///
-    /// Providers that never ask to sleep keep this default, which does nothing.
+    /// The default does nothing. A provider that never asks to sleep should
+    /// override it to end the run with an error, as every provider of this
+    /// crate does: like any answer to a step not asked, it is a driver bug.
     fn handle_slept(&mut self) {}
 
     /// After [`Step::Done`]: the credential or the error, and a reset.

@@ -179,6 +179,10 @@ impl Provider for OidcProvider {
         self.call.handle_http(result);
     }
 
+    fn handle_slept(&mut self) {
+        self.call.handle_other();
+    }
+
     fn finish(&mut self) -> Result<Credential, Error> {
         self.call.finish()
     }

@@ -672,6 +672,10 @@ impl Provider for StsProvider {
         self.call.handle_http(result);
     }
 
+    fn handle_slept(&mut self) {
+        self.call.handle_other();
+    }
+
     fn finish(&mut self) -> Result<Credential, Error> {
         self.call.finish()
     }

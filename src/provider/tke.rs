@@ -321,6 +321,13 @@ impl Provider for TkeProvider {
         }
     }
 
+    fn handle_slept(&mut self) {
+        match self.stage {
+            Stage::Exchange => self.oidc.handle_slept(),
+            _ => self.stop(unexpected(ProviderKind::Tke)),
+        }
+    }
+
     fn finish(&mut self) -> Result<Credential, Error> {
         let outcome = match (self.stage, self.error.take()) {
             (_, Some(e)) => Err(e),

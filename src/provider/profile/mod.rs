@@ -337,6 +337,10 @@ impl Provider for ProfileProvider {
         self.end(Err(unexpected(ProviderKind::Profile)));
     }
 
+    fn handle_slept(&mut self) {
+        self.end(Err(unexpected(ProviderKind::Profile)));
+    }
+
     fn finish(&mut self) -> Result<Credential, Error> {
         let outcome = match (self.state, self.outcome.take()) {
             (State::Done, Some(outcome)) => outcome,

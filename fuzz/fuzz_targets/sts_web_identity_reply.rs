@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tencentcloud_credential_fuzz::run("sts_web_identity_reply", data);
+});

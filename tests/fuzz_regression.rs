@@ -1,0 +1,85 @@
+//! Every fuzz corpus file and every kept crash input, run through the same
+//! property checks as the fuzz targets (`fuzz/src`), on the stable toolchain.
+//!
+//! `fuzz/corpus/<target>/` holds the seeds (and inputs the fuzzer found worth
+//! keeping); `fuzz/artifacts-kept/<target>/` holds every input that once
+//! failed a check, so that the fix stays fixed.
+
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz;
+
+use std::fs;
+use std::panic;
+use std::path::{Path, PathBuf};
+
+/// The files of `dir`, sorted; none when it does not exist.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn fuzz_dir(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(sub)
+}
+
+/// Runs every file under `fuzz/<sub>/<target>/`; returns how many ran and the failures.
+fn run_all(sub: &str) -> (usize, Vec<String>) {
+    let mut ran = 0;
+    let mut failures = Vec::new();
+    for target in fuzz::TARGETS {
+        for file in files(&fuzz_dir(sub).join(target)) {
+            let data = fs::read(&file).expect("readable corpus file");
+            let outcome = panic::catch_unwind(|| fuzz::run(target, &data));
+            match outcome {
+                Ok(true) => ran += 1,
+                Ok(false) => failures.push(format!("{target}: unknown target")),
+                Err(_) => failures.push(format!("{}", file.display())),
+            }
+        }
+    }
+    (ran, failures)
+}
+
+#[test]
+fn every_corpus_file_passes_the_checks() {
+    let (ran, failures) = run_all("corpus");
+    assert!(failures.is_empty(), "failed: {failures:#?}");
+    assert!(ran >= 17 * 3, "only {ran} corpus files ran");
+}
+
+#[test]
+fn every_kept_crash_input_passes_the_checks() {
+    let (_, failures) = run_all("artifacts-kept");
+    assert!(failures.is_empty(), "failed: {failures:#?}");
+}
+
+#[test]
+fn every_target_has_seeds_and_every_corpus_a_target() {
+    for target in fuzz::TARGETS {
+        let seeds = files(&fuzz_dir("corpus").join(target)).len();
+        assert!(seeds >= 3, "{target} has {seeds} seeds");
+        let source = fuzz_dir("fuzz_targets").join(format!("{target}.rs"));
+        assert!(source.is_file(), "no {}", source.display());
+    }
+    for sub in ["corpus", "artifacts-kept"] {
+        let Ok(entries) = fs::read_dir(fuzz_dir(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let name = entry.expect("directory entry").file_name();
+            let name = name.to_string_lossy();
+            assert!(
+                fuzz::TARGETS.contains(&name.as_ref()),
+                "fuzz/{sub}/{name} is not a target"
+            );
+        }
+    }
+    assert!(!fuzz::run("no_such_target", b""));
+}
