@@ -78,3 +78,8 @@ pub use provider::sts::StsProvider;
 pub use provider::tke::TkeProvider;
 pub use provider::{Provider, Step};
 pub use refresh::RefreshPolicy;
+
+/// The README's Rust examples, compiled as doctests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
