@@ -1,8 +1,10 @@
 //! The UTC calendar day of a unix timestamp, as TC3 credential scopes name it.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
 use heapless::String;
+
+use super::digits::Decimal;
 
 /// Seconds in a UTC day (unix time has no leap seconds).
 const DAY: u64 = 86_400;
@@ -28,8 +30,31 @@ impl UtcDate {
     pub fn from_unix(timestamp: u64) -> Self {
         let (year, month, day) = civil_from_days(timestamp / DAY);
         let mut text = String::new();
-        // At most 12 + 6 bytes, so the write always fits.
-        let _ = write!(text, "{year:04}-{month:02}-{day:02}");
+        let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
+        if year < 10_000 {
+            // The usual case, a character at a time.
+            for c in [
+                digit(year / 1000),
+                digit(year / 100),
+                digit(year / 10),
+                digit(year),
+                '-',
+                digit(u64::from(month) / 10),
+                digit(u64::from(month)),
+                '-',
+                digit(u64::from(day) / 10),
+                digit(u64::from(day)),
+            ] {
+                let _ = text.push(c);
+            }
+        } else {
+            // At most 12 + 6 bytes, so every push fits.
+            let _ = text.push_str(Decimal::of(year).as_str());
+            let _ = text.push('-');
+            let _ = text.push_str(Decimal::padded(month.into(), 2).as_str());
+            let _ = text.push('-');
+            let _ = text.push_str(Decimal::padded(day.into(), 2).as_str());
+        }
         Self {
             year,
             month,

@@ -3,8 +3,8 @@
 //! HMAC hashes `key ^ ipad` and `key ^ opad` (one 64-byte block each) before
 //! any message. A key that signs many messages can keep those two SHA-256
 //! mid-states instead of the key: each MAC then costs only the message's
-//! blocks and one outer block. Mid-states, buffers and the inner digest are
-//! zeroized on drop, which `hmac`'s own types do not offer.
+//! blocks and one outer block. Pad blocks, mid-states and the inner digest
+//! are zeroized, which `hmac`'s own types do not offer.
 
 use core::fmt;
 
@@ -38,12 +38,28 @@ pub(crate) struct MacKey {
 }
 
 impl MacKey {
-    /// Hashes the two pad blocks of `key` (two SHA-256 compressions).
+    /// Hashes the two pad blocks of a 32-byte key (two SHA-256 compressions).
     pub(crate) fn new(key: &[u8; 32]) -> Self {
         Self {
             inner: pad_state(key, 0x36),
             outer: pad_state(key, 0x5c),
         }
+    }
+
+    /// The same for a key of up to one block, given zero-padded to 64 bytes
+    /// (HMAC pads a short key with zeros).
+    pub(crate) fn from_block(key: &[u8; 64]) -> Self {
+        Self {
+            inner: pad_state(key, 0x36),
+            outer: pad_state(key, 0x5c),
+        }
+    }
+
+    /// The MAC of `message` under this key.
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut stream = self.start();
+        stream.update(message);
+        stream.finish()
     }
 
     /// A MAC of a new message under this key.
@@ -69,11 +85,10 @@ impl fmt::Debug for MacKey {
 }
 
 /// The state after hashing `key` (zero-padded to a block) XOR `pad`.
-fn pad_state(key: &[u8; 32], pad: u8) -> [u32; 8] {
-    let mut block = GenericArray::<u8, U64>::default();
-    let key_then_zeros = key.iter().chain(core::iter::repeat(&0));
-    for (slot, byte) in block.iter_mut().zip(key_then_zeros) {
-        *slot = byte ^ pad;
+fn pad_state<const N: usize>(key: &[u8; N], pad: u8) -> [u32; 8] {
+    let mut block = GenericArray::<u8, U64>::from([pad; 64]);
+    for (slot, byte) in block.iter_mut().zip(key) {
+        *slot ^= byte;
     }
     let mut state = INITIAL;
     compress256(&mut state, core::slice::from_ref(&block));
@@ -100,7 +115,10 @@ impl MacStream {
         let mut outer = Stream::resume(self.outer);
         outer.update(&inner);
         inner.zeroize();
-        outer.finish()
+        let mac = outer.finish();
+        // The outer block held the inner digest.
+        outer.block.as_mut_slice().zeroize();
+        mac
     }
 }
 
@@ -117,7 +135,37 @@ impl fmt::Write for MacStream {
     }
 }
 
-/// SHA-256 resumed from the state after one block, fed in pieces.
+/// SHA-256 of bytes fed in pieces, e.g. written with `core::fmt`.
+///
+/// Cheaper than `sha2::Sha256` for many small pieces, which is how the
+/// canonical request is written.
+pub(crate) struct Sha256Stream(Stream);
+
+impl Sha256Stream {
+    /// A hash of nothing yet.
+    pub(crate) fn new() -> Self {
+        Self(Stream {
+            state: INITIAL,
+            block: GenericArray::default(),
+            filled: 0,
+            length: 0,
+        })
+    }
+
+    /// The SHA-256 of everything written.
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        self.0.finish()
+    }
+}
+
+impl fmt::Write for Sha256Stream {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// SHA-256 from a given state, fed in pieces.
 struct Stream {
     state: [u32; 8],
     block: GenericArray<u8, U64>,
@@ -137,19 +185,34 @@ impl Stream {
         }
     }
 
-    fn update(&mut self, mut bytes: &[u8]) {
+    #[inline(always)]
+    fn update(&mut self, bytes: &[u8]) {
+        // The usual case, inlined: a short piece that fits the block.
+        let end = self.filled + bytes.len();
+        if end < self.block.len() {
+            if let Some(slots) = self.block.get_mut(self.filled..end) {
+                copy_short(slots, bytes);
+                self.filled = end;
+                self.length = self.length.wrapping_add(bytes.len() as u64);
+                return;
+            }
+        }
+        self.update_across(bytes);
+    }
+
+    /// Feeds a piece that fills the block, hashing every block it completes.
+    #[inline(never)]
+    fn update_across(&mut self, mut bytes: &[u8]) {
         self.length = self.length.wrapping_add(bytes.len() as u64);
         while !bytes.is_empty() {
-            let Some(room) = self.block.get_mut(self.filled..) else {
-                return;
-            };
-            let take = room.len().min(bytes.len());
-            let (now, rest) = bytes.split_at(take);
-            for (slot, byte) in room.iter_mut().zip(now) {
-                *slot = *byte;
+            let room = self.block.len() - self.filled;
+            let (now, rest) = bytes.split_at(room.min(bytes.len()));
+            let end = self.filled + now.len();
+            if let Some(slots) = self.block.get_mut(self.filled..end) {
+                slots.copy_from_slice(now);
             }
             bytes = rest;
-            self.filled += take;
+            self.filled = end;
             if self.filled == self.block.len() {
                 compress256(&mut self.state, core::slice::from_ref(&self.block));
                 self.filled = 0;
@@ -160,15 +223,20 @@ impl Stream {
     /// Pads, hashes the last block(s) and returns the digest.
     fn finish(&mut self) -> [u8; 32] {
         let bits = self.length.wrapping_mul(8).to_be_bytes();
-        let zeros = if self.filled < LENGTH_AT {
-            LENGTH_AT - self.filled
-        } else {
-            LENGTH_AT + self.block.len() - self.filled
-        };
-        let mut padding = [0u8; 64];
-        padding[0] = 0x80;
-        self.update(padding.get(..zeros).unwrap_or_default());
-        self.update(&bits);
+        // `filled` is always below 64 between updates, so there is room.
+        let tail = self.block.get_mut(self.filled..).unwrap_or_default();
+        if let Some((first, rest)) = tail.split_first_mut() {
+            *first = 0x80;
+            rest.fill(0);
+        }
+        if self.filled >= LENGTH_AT {
+            compress256(&mut self.state, core::slice::from_ref(&self.block));
+            self.block.fill(0);
+        }
+        if let Some(length) = self.block.get_mut(LENGTH_AT..) {
+            length.copy_from_slice(&bits);
+        }
+        compress256(&mut self.state, core::slice::from_ref(&self.block));
 
         let mut digest = [0u8; 32];
         for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
@@ -178,10 +246,46 @@ impl Stream {
     }
 }
 
+/// Copies `from` into `to` (of the same length) with a few fixed-size moves
+/// when short, rather than a call to `memcpy` for a handful of bytes.
+#[inline(always)]
+fn copy_short(to: &mut [u8], from: &[u8]) {
+    fn ends<const N: usize>(to: &mut [u8], from: &[u8]) {
+        // Two copies of N bytes, from the start and to the end, that
+        // overlap for lengths between N and 2N.
+        let tail = from.len().saturating_sub(N);
+        if let (Some(t), Some(f)) = (to.get_mut(..N), from.get(..N)) {
+            t.copy_from_slice(f);
+        }
+        if let (Some(t), Some(f)) = (to.get_mut(tail..), from.get(tail..)) {
+            if t.len() == N && f.len() == N {
+                t.copy_from_slice(f);
+            }
+        }
+    }
+    match from.len() {
+        0 => {}
+        1..=3 => {
+            let last = from.len() - 1;
+            for i in [0, last / 2, last] {
+                if let (Some(t), Some(f)) = (to.get_mut(i), from.get(i)) {
+                    *t = *f;
+                }
+            }
+        }
+        4..=7 => ends::<4>(to, from),
+        8..=15 => ends::<8>(to, from),
+        16..=32 => ends::<16>(to, from),
+        _ => to.copy_from_slice(from),
+    }
+}
+
 impl Drop for Stream {
+    // The state follows a keyed pad block, so it is secret. The block holds
+    // only the message (a date, a service, the string to sign, a canonical
+    // request), which is not; a caller that hashes a secret clears it.
     fn drop(&mut self) {
         self.state.zeroize();
-        self.block.as_mut_slice().zeroize();
     }
 }
 

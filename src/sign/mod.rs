@@ -15,6 +15,7 @@ pub mod request;
 pub mod tc3;
 
 mod date;
+mod digits;
 mod key_cache;
 mod mac_key;
 

@@ -10,13 +10,14 @@ use core::convert::Infallible;
 use core::fmt::{self, Write};
 
 use heapless::String;
-use hmac::{Hmac, Mac};
 use sha2::digest::{KeyInit, Update};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 use super::date::UtcDate;
-use super::mac_key::MacKey;
+use super::digits::Decimal;
+use super::key_cache::MAX_CACHED_SERVICE;
+use super::mac_key::{MacKey, Sha256Stream};
 use crate::error::{Error, ErrorKind};
 
 /// The algorithm name that starts the string to sign and the header.
@@ -37,8 +38,6 @@ const TERMINATOR: &str = "tc3_request";
 
 /// Lower-case hex length of a SHA-256 digest.
 const HEX_LEN: usize = 64;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// What the canonical request says about the body.
 #[derive(Clone, Copy)]
@@ -107,16 +106,38 @@ impl fmt::Debug for PayloadHash {
     }
 }
 
+/// The two lower-case hex digits of each byte value.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [DIGITS[b >> 4], DIGITS[b & 0xf]];
+        b += 1;
+    }
+    table
+};
+
 /// 32 bytes as 64 lower-case hex characters.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct HexDigest(String<HEX_LEN>);
 
 impl HexDigest {
     fn of(bytes: &[u8; 32]) -> Self {
-        let mut buf = [0u8; HEX_LEN];
-        // 64 bytes is exactly the room 32 bytes need, so neither step can fail.
-        let text = base16ct::lower::encode_str(bytes, &mut buf).unwrap_or_default();
-        Self(String::try_from(text).unwrap_or_default())
+        let mut text = [0u8; HEX_LEN];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(bytes) {
+            // A byte always indexes the 256 entries.
+            let digits = HEX_PAIRS
+                .get(usize::from(*byte))
+                .copied()
+                .unwrap_or_default();
+            pair.copy_from_slice(&digits);
+        }
+        // Hex digits are ASCII and exactly fill the string, so this cannot fail.
+        let text = heapless::Vec::from_array(text);
+        Self(String::from_utf8(text).unwrap_or_default())
     }
 
     /// The hex text.
@@ -226,7 +247,7 @@ pub struct Tc3Request<'a> {
 /// zeroized on drop.
 pub struct SigningKey {
     date: UtcDate,
-    service: PayloadHash,
+    service: ServiceTag,
     date_key: [u8; 32],
     service_key: [u8; 32],
     signing_key: [u8; 32],
@@ -240,7 +261,7 @@ impl SigningKey {
         let signing_key = hmac_once(&service_key, TERMINATOR.as_bytes());
         Self {
             date: date.clone(),
-            service: PayloadHash::of(service.as_bytes()),
+            service: ServiceTag::of(service),
             date_key,
             service_key,
             signing_key,
@@ -254,7 +275,7 @@ impl SigningKey {
 
     /// True when the key was derived for `date` and `service`.
     pub fn is_for(&self, date: &UtcDate, service: &str) -> bool {
-        self.date == *date && self.service == PayloadHash::of(service.as_bytes())
+        self.date == *date && self.service.is(service)
     }
 
     /// `kDate` = HMAC-SHA256(`"TC3"` + secret key, date). Secret.
@@ -270,6 +291,30 @@ impl SigningKey {
     /// `kSigning` = HMAC-SHA256(kService, `"tc3_request"`). Secret.
     pub fn signing_key(&self) -> &[u8; 32] {
         &self.signing_key
+    }
+}
+
+/// Which service a [`SigningKey`] is for: the name, or the hash of a long one.
+enum ServiceTag {
+    Name(String<MAX_CACHED_SERVICE>),
+    Hash(PayloadHash),
+}
+
+impl ServiceTag {
+    fn of(service: &str) -> Self {
+        String::try_from(service).map_or_else(
+            |_| Self::Hash(PayloadHash::of(service.as_bytes())),
+            Self::Name,
+        )
+    }
+
+    fn is(&self, service: &str) -> bool {
+        match self {
+            Self::Name(name) => name == service,
+            Self::Hash(hash) => {
+                service.len() > MAX_CACHED_SERVICE && *hash == PayloadHash::of(service.as_bytes())
+            }
+        }
     }
 }
 
@@ -415,9 +460,17 @@ pub(crate) fn sign_checked(
     // Everything but the signature first, so a value too long fails before any hashing.
     let too_long = || Error::capacity("authorization header is too long", MAX_AUTHORIZATION);
     let mut value = String::<MAX_AUTHORIZATION>::new();
-    write!(value, "{ALGORITHM} Credential={secret_id}").map_err(|_| too_long())?;
+    let pieces = [ALGORITHM, " Credential=", secret_id];
+    pieces
+        .iter()
+        .try_for_each(|piece| value.push_str(piece))
+        .map_err(|_| too_long())?;
     let id_end = value.len();
-    write!(value, "/{date}/{}/{TERMINATOR}", request.service).map_err(|_| too_long())?;
+    let pieces = ["/", date.as_str(), "/", request.service, "/", TERMINATOR];
+    pieces
+        .iter()
+        .try_for_each(|piece| value.push_str(piece))
+        .map_err(|_| too_long())?;
     let scope_end = value.len();
     value.push_str(", SignedHeaders=").map_err(|_| too_long())?;
     let headers_start = value.len();
@@ -487,10 +540,10 @@ fn writer_full() -> Error {
 }
 
 fn hash_canonical_request(request: &Tc3Request<'_>) -> PayloadHash {
-    let mut hasher = PayloadHasher::new();
+    let mut hasher = Sha256Stream::new();
     // Writing into a hasher never fails.
     let _ = write_canonical(request, &request.payload.hash().hex(), &mut hasher);
-    hasher.finish()
+    PayloadHash(hasher.finish())
 }
 
 fn write_canonical(
@@ -532,16 +585,30 @@ fn write_string_to_sign_unchecked(
     canonical_hash: &HexDigest,
     out: &mut impl fmt::Write,
 ) -> fmt::Result {
-    write!(
-        out,
-        "{ALGORITHM}\n{}\n{date}/{}/{TERMINATOR}\n{canonical_hash}",
-        request.timestamp, request.service
-    )
+    let timestamp = Decimal::of(request.timestamp);
+    let pieces = [
+        ALGORITHM,
+        "\n",
+        timestamp.as_str(),
+        "\n",
+        date.as_str(),
+        "/",
+        request.service,
+        "/",
+        TERMINATOR,
+        "\n",
+        canonical_hash.as_str(),
+    ];
+    pieces.iter().try_for_each(|piece| out.write_str(piece))
 }
 
 /// Writes `s` with ASCII upper-case letters lowered, in as few pieces as it can.
 fn write_lower(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
-    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+    // A fold rather than `any`: no early exit, but the compiler vectorizes it.
+    let upper = s
+        .bytes()
+        .fold(false, |upper, b| upper | b.is_ascii_uppercase());
+    if !upper {
         return out.write_str(s);
     }
     for c in s.chars() {
@@ -565,19 +632,40 @@ fn header_count(request: &Tc3Request<'_>) -> usize {
 
 /// Compares header names as their lower-case forms.
 fn cmp_names(a: &str, b: &str) -> Ordering {
-    let a = a.bytes().map(|b| b.to_ascii_lowercase());
-    let b = b.bytes().map(|b| b.to_ascii_lowercase());
-    a.cmp(b)
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
-/// The signed headers in canonical order, without allocating: each step
-/// picks the smallest name after the one before (names are unique once
-/// [`check`] has passed, and there are only a few).
+/// Most signed headers sorted in one go; more are picked one at a time.
+const SORTED_AT_ONCE: usize = 16;
+
+/// The signed headers in canonical order, without allocating (names are
+/// unique once [`check`] has passed).
+///
+/// Up to [`SORTED_AT_ONCE`] headers are sorted up front by index; beyond
+/// that, each step picks the smallest name after the one before.
 fn sorted_headers<'r, 'a>(
     request: &'r Tc3Request<'a>,
 ) -> impl Iterator<Item = (&'a str, &'a str)> + 'r {
+    let count = header_count(request);
+    let mut order = [0u8; SORTED_AT_ONCE];
+    let at_once = count <= SORTED_AT_ONCE;
+    if at_once {
+        sort_indices(request, &mut order, count);
+    }
+    let mut next = 0;
     let mut last: Option<&'a str> = None;
     core::iter::from_fn(move || {
+        if at_once {
+            let index = *order.get(..count)?.get(next)?;
+            next += 1;
+            return header(request, usize::from(index));
+        }
         let mut best: Option<(&'a str, &'a str)> = None;
         for index in 0..header_count(request) {
             let Some((name, value)) = header(request, index) else {
@@ -594,6 +682,35 @@ fn sorted_headers<'r, 'a>(
     })
 }
 
+/// Fills `order[..count]` with header indices in canonical order
+/// (an insertion sort: there are only a few).
+fn sort_indices(request: &Tc3Request<'_>, order: &mut [u8; SORTED_AT_ONCE], count: usize) {
+    let name = |index: u8| header(request, usize::from(index)).map_or("", |(name, _)| name);
+    let Some(order) = order.get_mut(..count) else {
+        return;
+    };
+    for end in 0..order.len() {
+        // `end` is below SORTED_AT_ONCE, so it fits a u8.
+        let mut at = end;
+        let current = end as u8;
+        while at > 0 {
+            let Some(&before) = order.get(at - 1) else {
+                break;
+            };
+            if cmp_names(name(before), name(current)) != Ordering::Greater {
+                break;
+            }
+            if let Some(slot) = order.get_mut(at) {
+                *slot = before;
+            }
+            at -= 1;
+        }
+        if let Some(slot) = order.get_mut(at) {
+            *slot = current;
+        }
+    }
+}
+
 /// Validates everything of `request` that goes into the canonical request.
 pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     let invalid = |message, key| Err(Error::new(ErrorKind::InvalidInput, message).with_key(key));
@@ -603,7 +720,7 @@ pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     if !request.path.starts_with('/') || request.path.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return invalid("request path is invalid", "path");
     }
-    if request.query.chars().any(char::is_control) {
+    if has_control(request.query) {
         return invalid("query string contains a control character", "query");
     }
     if request.service.is_empty()
@@ -619,31 +736,35 @@ pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
         let Some((name, value)) = header(request, index) else {
             continue;
         };
-        let key = header_key(name);
         if name.is_empty() || !name.bytes().all(is_token_byte) {
-            return invalid("header name is invalid", key);
+            return invalid("header name is invalid", header_key(name));
         }
-        if value.chars().any(char::is_control) {
-            return invalid("header value contains a control character", key);
+        if has_control(value) {
+            return invalid(
+                "header value contains a control character",
+                header_key(name),
+            );
         }
         let twice = (0..index)
             .filter_map(|before| header(request, before))
-            .any(|(other, _)| cmp_names(name, other) == Ordering::Equal);
+            .any(|(other, _)| other.eq_ignore_ascii_case(name));
         if twice {
-            return invalid("header is given twice", key);
+            return invalid("header is given twice", header_key(name));
         }
     }
     Ok(())
 }
 
 pub(crate) fn check_secret_id(secret_id: &str) -> Result<(), Error> {
-    if secret_id.trim().is_empty() {
+    // A visible ASCII character settles emptiness without decoding the rest.
+    let visible = secret_id.bytes().any(|b| b.is_ascii_graphic());
+    if !visible && secret_id.trim().is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             "secret id should not be none or empty",
         ));
     }
-    if secret_id.chars().any(char::is_control) {
+    if has_control(secret_id) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             "secret id should not contain control characters",
@@ -654,7 +775,61 @@ pub(crate) fn check_secret_id(secret_id: &str) -> Result<(), Error> {
 
 /// True for the bytes of an HTTP token (RFC 9110 `tchar`).
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TOKEN_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// [`is_token_byte`] as a table: ASCII letters, digits and ``!#$%&'*+-.^_`|~``.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing)]
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// True when `s` holds a control character (`char::is_control`: U+0000 to
+/// U+001F and U+007F to U+009F), tested on the UTF-8 bytes.
+fn has_control(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // The usual case, printable ASCII, as a fold the compiler vectorizes.
+    if bytes
+        .iter()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(b))
+    {
+        return false;
+    }
+    let c1 = |i: usize| {
+        bytes
+            .get(i + 1)
+            .is_some_and(|next| (0x80..=0x9f).contains(next))
+    };
+    // In UTF-8, U+0080 to U+009F are 0xC2 followed by 0x80 to 0x9F.
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b < 0x20 || b == 0x7f || (b == 0xc2 && c1(i)))
 }
 
 /// The name an error uses for a header: its canonical name when it is one
@@ -687,11 +862,10 @@ pub(crate) fn header_key(name: &str) -> &'static str {
 fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
     const PREFIX: &[u8] = b"TC3";
     let mut block = [0u8; 64];
-    if PREFIX.len() + secret_key.len() <= block.len() {
-        let joined = PREFIX.iter().chain(secret_key.as_bytes());
-        for (slot, byte) in block.iter_mut().zip(joined) {
-            *slot = *byte;
-        }
+    let (head, rest) = block.split_at_mut(PREFIX.len());
+    if let Some(slots) = rest.get_mut(..secret_key.len()) {
+        head.copy_from_slice(PREFIX);
+        slots.copy_from_slice(secret_key.as_bytes());
     } else {
         let mut hasher = Sha256::new();
         Digest::update(&mut hasher, PREFIX);
@@ -702,18 +876,15 @@ fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
         }
         digest.zeroize();
     }
-    let key = hmac_once(&block, date.as_str().as_bytes());
+    let key = MacKey::from_block(&block).mac(date.as_str().as_bytes());
     block.zeroize();
     key
 }
 
+/// A MAC keyed with `key`, for the legacy signature.
 // TODO: the MAC's inner and outer pads (derived from the key) are not zeroized
-// when it is dropped: hmac 0.12 offers no zeroize support.
-fn hmac(key: &[u8]) -> HmacSha256 {
-    keyed(key)
-}
-
-/// A MAC keyed with `key`.
+// when it is dropped: hmac 0.12 offers no zeroize support. TC3 does not use
+// it (see `MacKey`).
 pub(crate) fn keyed<M: KeyInit>(key: &[u8]) -> M {
     // HMAC takes a key of any length, so the fallback is never used.
     match M::new_from_slice(key) {
@@ -722,10 +893,9 @@ pub(crate) fn keyed<M: KeyInit>(key: &[u8]) -> M {
     }
 }
 
-fn hmac_once(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = hmac(key);
-    Mac::update(&mut mac, message);
-    mac.finalize().into_bytes().into()
+/// HMAC-SHA256 of `message` under a 32-byte derived key.
+fn hmac_once(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    MacKey::new(key).mac(message)
 }
 
 /// Feeds text written with `core::fmt` into a hash or MAC.
@@ -741,6 +911,7 @@ impl<U: Update> fmt::Write for Feed<U> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
 
     extern crate std;
     use std::format;
@@ -857,7 +1028,9 @@ mod tests {
         for len in [0, 1, 60, 61, 62, 100, 300] {
             let secret: String = "k".repeat(len);
             let joined = format!("TC3{secret}");
-            let expected = hmac_once(joined.as_bytes(), b"1970-01-01");
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(joined.as_bytes()).unwrap();
+            Mac::update(&mut mac, b"1970-01-01");
+            let expected: [u8; 32] = mac.finalize().into_bytes().into();
             assert_eq!(date_key(&secret, &date), expected, "{len}");
         }
     }
@@ -880,6 +1053,59 @@ mod tests {
         assert_eq!(
             format!("{key:?}"),
             "SigningKey { date: UtcDate(2019-02-25), keys: <redacted> }"
+        );
+    }
+
+    #[test]
+    fn long_service_names_are_told_apart() {
+        // Names past MAX_CACHED_SERVICE are kept as a hash.
+        let long = "s".repeat(MAX_CACHED_SERVICE + 1);
+        let other = "s".repeat(MAX_CACHED_SERVICE) + "t";
+        let date = UtcDate::from_unix(1_551_113_065);
+        let key = SigningKey::derive("k", &date, &long);
+        assert!(key.is_for(&date, &long));
+        assert!(!key.is_for(&date, &other));
+        assert!(!key.is_for(&date, "s"));
+        let short = SigningKey::derive("k", &date, "cvm");
+        assert!(short.is_for(&date, "cvm"));
+        assert!(!short.is_for(&date, &long));
+    }
+
+    #[test]
+    fn control_characters_are_found_in_utf8() {
+        let cases = [
+            ("plain text", false),
+            ("tab\there", true),
+            ("del\u{7f}", true),
+            ("c1\u{80}", true),
+            ("c1\u{9f}", true),
+            ("after c1\u{a0}", false),
+            ("\u{100}\u{c280}", false),
+            ("北京 héllo 😀", false),
+        ];
+        for (text, control) in cases {
+            assert_eq!(has_control(text), control, "{text:?}");
+            assert_eq!(text.chars().any(char::is_control), control, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn many_headers_sort_like_few() {
+        // 20 headers take the one-at-a-time path; both paths give the same order.
+        let names: std::vec::Vec<String> = (0..20).rev().map(|i| format!("X-H{i:02}")).collect();
+        let extra: std::vec::Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let text = canonical(&Tc3Request {
+            extra_signed_headers: &extra,
+            ..request(&[])
+        });
+        let signed = text.lines().nth(26).unwrap();
+        let mut expected = std::vec!["content-type".to_string(), "host".to_string()];
+        expected.extend((0..20).map(|i| format!("x-h{i:02}")));
+        assert_eq!(signed, expected.join(";"));
+        let few = canonical(&request(&[("X-B", "2"), ("x-a", "1"), ("Accept", "3")]));
+        assert!(
+            few.contains("\n\naccept;content-type;host;x-a;x-b\n"),
+            "{few}"
         );
     }
 
