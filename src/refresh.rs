@@ -24,7 +24,9 @@
 //! says what to keep. A cache is a thin loop around it:
 //!
 //! ```
-//! use tencentcloud_credential::refresh::{AfterRefresh, Cached, Decision, RefreshPolicy, Refreshed};
+//! use tencentcloud_credential::refresh::{
+//!     AfterRefresh, Cached, Decision, RefreshPolicy, Refreshed,
+//! };
 //!
 //! let policy = RefreshPolicy::new();
 //! let (now, random) = (1_000, 7);

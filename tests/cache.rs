@@ -114,13 +114,11 @@ fn from_info(info: &CredentialInfo) -> Triple {
     )
 }
 
-/// Runs `THREADS` readers until `stop` is set, reading the time from
-/// `clock` and counting reads in `reads`.
+/// Runs `THREADS` readers until `stop` is set, reading the time from `clock`.
 fn readers<P, E, F, T, C>(
     cache: &Arc<CredentialCache<P, E, F, T, C>>,
     clock: &C,
     stop: &Arc<AtomicBool>,
-    reads: &Arc<AtomicU64>,
 ) -> Vec<thread::JoinHandle<Tally>>
 where
     CredentialCache<P, E, F, T, C>: Send + Sync + 'static,
@@ -132,14 +130,12 @@ where
 {
     (0..THREADS)
         .map(|i| {
-            let (cache, clock) = (Arc::clone(cache), clock.clone());
-            let (stop, reads) = (Arc::clone(stop), Arc::clone(reads));
+            let (cache, clock, stop) = (Arc::clone(cache), clock.clone(), Arc::clone(stop));
             thread::spawn(move || {
                 let mut tally = Tally::default();
                 let mut round = i as u64;
                 while !stop.load(Ordering::Relaxed) {
                     read_once(&cache, clock.now(), round, &mut tally);
-                    reads.fetch_add(1, Ordering::SeqCst);
                     round += 1;
                 }
                 tally
@@ -260,7 +256,7 @@ fn thirty_two_threads_make_one_request_per_refresh_and_see_no_expired_or_mixed_c
     let cache = Arc::new(cvm_cache(&emulator.base_url()));
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
-    let handles = readers(&cache, &SystemClock, &stop, &Arc::default());
+    let handles = readers(&cache, &SystemClock, &stop);
     thread::sleep(Duration::from_millis(3200));
     stop.store(true, Ordering::Relaxed);
     let tally = joined(handles);
@@ -289,16 +285,19 @@ fn progress_continues_after_the_emulator_fails_and_recovers() {
     capture_logs();
     let emulator = Emulator::start(EmulatorScript::new().creds_lifetime(3)).unwrap();
     let addr: SocketAddr = emulator.addr();
-    let cache = Arc::new(cvm_cache(&emulator.base_url()));
+    // No jitter: the first refresh is due 2 s before expiry, and fails in time to be survived.
+    let cache = Arc::new(cvm_cache(&emulator.base_url()).with_jitter(|| 0));
     let first = cache.get().unwrap();
     let expires_at = first.expires_at().unwrap();
     drop(emulator);
 
-    // Fault: until a second past the first credential's expiry.
+    // Fault: until the first credential expired and a refresh then failed.
     let stop = Arc::new(AtomicBool::new(false));
-    let handles = readers(&cache, &SystemClock, &stop, &Arc::default());
-    while SystemClock.now() < expires_at + 1 {
-        thread::sleep(Duration::from_millis(50));
+    let handles = readers(&cache, &SystemClock, &stop);
+    let fault = Instant::now();
+    while SystemClock.now() <= expires_at || cache.cached() != Cached::Nothing {
+        assert!(fault.elapsed() < Duration::from_secs(8), "no failure seen");
+        thread::sleep(Duration::from_millis(20));
     }
     let during = cache.refreshes();
     let back = Emulator::start_at(addr, EmulatorScript::new().creds_lifetime(3)).unwrap();
@@ -358,7 +357,8 @@ fn the_default_chain_behind_the_cache_logs_who_passed() {
     assert_eq!(emulator.request_count(), 2);
     let debug = logged(log::Level::Debug);
     for line in [
-        "credential chain: env passed: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are unset",
+        "credential chain: env passed: TENCENTCLOUD_SECRET_ID and \
+         TENCENTCLOUD_SECRET_KEY are unset",
         "credential chain: profile passed: no credentials file at ~/.tencentcloud/credentials \
          or /etc/tencentcloud/credentials",
         "credential chain: tke passed: TKE_* variables are unset",
@@ -452,20 +452,24 @@ fn hours_of_fake_time_under_32_threads_follow_the_policy() {
     let start = 1_700_000_000;
     let (cache, clock, runs, _) = issuer_cache(900, start);
     let cache = Arc::new(cache);
-    let stop = Arc::new(AtomicBool::new(false));
-    let reads = Arc::new(AtomicU64::new(0));
-    let handles = readers(&cache, &clock, &stop, &reads);
-    // 250 steps of 30 s. After each, wait for twice as many reads as there
-    // are readers: at least one read then started after the step.
-    let steps = 250;
-    for _ in 0..steps {
-        clock.0.fetch_add(30, Ordering::SeqCst);
-        let seen = reads.load(Ordering::SeqCst);
-        while reads.load(Ordering::SeqCst) < seen + 2 * THREADS as u64 {
-            std::hint::spin_loop();
-        }
-    }
-    stop.store(true, Ordering::Relaxed);
+    // Each reader moves the clock one second after each read, so time
+    // passes only as fast as credentials are read: ten hours in all.
+    let elapsed = 36_000;
+    let handles: Vec<_> = (0..THREADS)
+        .map(|i| {
+            let (cache, clock) = (Arc::clone(&cache), clock.clone());
+            thread::spawn(move || {
+                let mut tally = Tally::default();
+                let mut round = i as u64;
+                while clock.now() < start + elapsed {
+                    read_once(&cache, clock.now(), round, &mut tally);
+                    clock.0.fetch_add(1, Ordering::SeqCst);
+                    round += 1;
+                }
+                tally
+            })
+        })
+        .collect();
     let tally = joined(handles);
 
     assert_eq!(tally.errors, Vec::<String>::new());
@@ -473,9 +477,8 @@ fn hours_of_fake_time_under_32_threads_follow_the_policy() {
     let refreshes = cache.refreshes();
     assert_eq!(runs.load(Ordering::SeqCst), refreshes);
     // A credential of 900 s falls due 600 to 660 s after it was issued, and
-    // is refreshed within a step of that (by 689 s); never sooner.
-    let elapsed = steps * 30;
-    let (fewest, most) = (elapsed / 690 + 1, elapsed / 600 + 1);
+    // is refreshed within a few reads of that; never sooner.
+    let (fewest, most) = (elapsed / 700 + 1, elapsed / 600 + 1);
     assert!(
         (fewest..=most).contains(&refreshes),
         "{refreshes} refreshes in {elapsed} s"
