@@ -1,6 +1,8 @@
 //! In-memory capabilities for driving providers in tests: a map of
 //! variables, a map of files, a scripted transport and a fixed clock.
 #![allow(dead_code)]
+// The crate's error is large by design (held inline, no alloc).
+#![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
 use std::string::String;
@@ -193,7 +195,10 @@ impl World {
         }
     }
 
-    pub fn resolve(&mut self, provider: &mut (impl Provider + ?Sized)) -> Result<Credential, Error> {
+    pub fn resolve(
+        &mut self,
+        provider: &mut (impl Provider + ?Sized),
+    ) -> Result<Credential, Error> {
         resolve(
             provider,
             &mut self.env,
