@@ -91,7 +91,11 @@ pub const MAX_VARIABLES: usize = 6;
 /// Most providers a chain reports as passed over.
 pub const MAX_PASSED: usize = 8;
 /// Longest reason kept for a provider a chain passed over, in bytes.
-pub const PASSED_REASON: usize = 256;
+///
+/// Room for a reason with a home-directory path; a longer one ends in `...`.
+/// Every error holds [`MAX_PASSED`] of these inline, so this bounds the size
+/// of [`Error`] and of each provider that keeps one (about 1.3 KiB of it).
+pub const PASSED_REASON: usize = 160;
 
 /// A provider a chain passed over because it was not configured.
 #[derive(Clone, Debug, PartialEq, Eq)]
