@@ -653,7 +653,6 @@ fn expired_time_must_be_an_integer_unix_time() {
         "\"1700003600\"",
         "99999999999999999999999",
         "253402300800",
-        "01700003600",
         "true",
         "[1700003600]",
     ];
@@ -666,6 +665,15 @@ fn expired_time_must_be_an_integer_unix_time() {
         );
         assert_eq!(e.kind(), ErrorKind::Parse);
     }
+    // A leading zero is not JSON at all.
+    let e = error_of(with_document(with_field(
+        "ExpiredTime",
+        Some("01700003600"),
+    )));
+    assert_eq!(
+        e.to_string(),
+        "cvm: metadata credentials document is malformed"
+    );
     let c = with_document(with_field("ExpiredTime", Some("253402300799"))).unwrap();
     assert_eq!(c.expires_at(), Some(253_402_300_799));
 }

@@ -28,13 +28,17 @@ pub struct Secrets {
     public: Vec<String>,
 }
 
-/// `text` and the forms errors (`\u{..}`) and `Debug` (`escape_debug`) show it in.
+/// `text` and the forms errors (`\u{..}`) and `Debug` show it in.
 fn forms(text: &str) -> [String; 3] {
-    [
-        text.to_string(),
-        escape(text),
-        text.escape_debug().to_string(),
-    ]
+    // `Debug` of a `str` escapes more than `str::escape_debug` (combining
+    // marks anywhere, not only first): take its own output, without quotes.
+    let debug = format!("{text:?}");
+    let debug = debug
+        .strip_prefix('"')
+        .and_then(|d| d.strip_suffix('"'))
+        .unwrap_or(&debug)
+        .to_string();
+    [text.to_string(), escape(text), debug]
 }
 
 impl Secrets {

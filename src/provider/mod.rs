@@ -16,6 +16,7 @@ pub mod sts_reply;
 pub mod tke;
 
 mod json_body;
+mod json_syntax;
 
 use crate::credential::Credential;
 use crate::error::{Error, ProviderKind};

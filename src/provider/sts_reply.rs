@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 use zeroize::Zeroize;
 
+use super::json_syntax::{self, Problem};
 use crate::credential::Credential;
 use crate::error::{ApiError, Error, ErrorKind};
 use crate::limits;
@@ -199,6 +200,18 @@ fn malformed() -> Error {
 
 /// Reads `body` into `reply`.
 fn read(body: &[u8], reply: &mut Reply) -> Result<(), Error> {
+    // The reader below recurses without limit and skips unknown values
+    // without checking them: only strict, shallow JSON reaches it.
+    match json_syntax::check(body) {
+        Ok(()) => {}
+        Err(Problem::Malformed) => return Err(malformed()),
+        Err(Problem::TooDeep) => {
+            return Err(Error::new(
+                ErrorKind::Parse,
+                "sts reply is nested more than 16 levels deep",
+            ))
+        }
+    }
     let trail = Trail::default();
     let mut scratch = [0u8; SCRATCH];
     let mut json = serde_json_core::de::Deserializer::new(body, Some(&mut scratch));

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json_core::de::Error as JsonError;
 use zeroize::Zeroize;
 
+use super::super::json_syntax::{self, Problem};
 use crate::credential::Credential;
 use crate::error::{ApiError, Error, ErrorKind};
 use crate::limits;
@@ -33,6 +34,7 @@ const MISSING: &str = "metadata credentials field is missing";
 const NOT_STRING: &str = "metadata credentials field is not a string";
 const TOO_LONG: &str = "metadata credentials field is too long";
 const NOT_TIME: &str = "metadata credentials field is not a unix time";
+const TOO_DEEP: &str = "metadata credentials document is nested more than 16 levels deep";
 
 /// The fields read; unknown ones (`Expiration`, ...) are skipped.
 #[derive(Deserialize)]
@@ -168,6 +170,13 @@ impl<T> Document<T> {
 /// Reads the credential from a metadata credentials document; `now` is unix
 /// seconds, against which `ExpiredTime` is checked.
 pub(super) fn credential(body: &[u8], now: u64) -> Result<Credential, Error> {
+    // The reader below recurses without limit and skips unknown values
+    // without checking them: only strict, shallow JSON reaches it.
+    match json_syntax::check(body) {
+        Ok(()) => {}
+        Err(Problem::Malformed) => return Err(Error::new(ErrorKind::Parse, MALFORMED)),
+        Err(Problem::TooDeep) => return Err(Error::new(ErrorKind::Parse, TOO_DEEP)),
+    }
     let mut scratch = [0u8; limits::TOKEN];
     let outcome = match serde_json_core::from_slice_escaped::<Document<u64>>(body, &mut scratch) {
         Ok((document, _)) => document.credential(Ok(document.expired_time), now),
