@@ -113,7 +113,7 @@ impl Secrets {
         }
         let mut blanked = shown.to_string();
         for public in &self.public {
-            blanked = blanked.replace(public.as_str(), "\u{1}");
+            blanked = blank(&blanked, public);
         }
         for w in &self.windows {
             let public = self.public.iter().any(|p| contains(p.as_bytes(), w));
@@ -218,6 +218,29 @@ impl<'de> serde::de::Visitor<'de> for Collect<'_> {
         }
         Ok(())
     }
+}
+
+/// `shown` with `public` blanked out, whole or cut short as errors cut long
+/// texts: its start then `...`, or `...` then its end.
+fn blank(shown: &str, public: &str) -> String {
+    const BLANK: &str = "\u{1}";
+    let mut out = shown.replace(public, BLANK);
+    let bounds: Vec<usize> = public.char_indices().map(|(at, _)| at).skip(1).collect();
+    for &at in bounds.iter().rev() {
+        let head = format!("{}...", public.get(..at).unwrap_or_default());
+        if out.contains(&head) {
+            out = out.replace(&head, BLANK);
+            break;
+        }
+    }
+    for &at in &bounds {
+        let tail = format!("...{}", public.get(at..).unwrap_or_default());
+        if out.contains(&tail) {
+            out = out.replace(&tail, BLANK);
+            break;
+        }
+    }
+    out
 }
 
 /// Where the marker starts in `bytes`.
