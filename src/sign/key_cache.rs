@@ -7,7 +7,7 @@ use zeroize::Zeroize;
 
 use super::date::UtcDate;
 use super::mac_key::MacKey;
-use super::tc3::{self, Authorization, SigningKey, Tc3Request};
+use super::tc3::{self, Authorization, Tc3Request};
 use crate::error::Error;
 use crate::limits;
 
@@ -87,9 +87,7 @@ impl KeyCache {
         }
 
         let date = UtcDate::from_unix(request.timestamp);
-        let derived = SigningKey::derive(secret_key, &date, request.service);
-        let key = MacKey::new(derived.signing_key());
-        drop(derived);
+        let key = tc3::signing_mac_key(secret_key, &date, request.service);
         let signed = tc3::sign_checked(secret_id, &key, &date, request);
         let kept = (
             String::try_from(secret_key),

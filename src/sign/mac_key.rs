@@ -3,8 +3,8 @@
 //! HMAC hashes `key ^ ipad` and `key ^ opad` (one 64-byte block each) before
 //! any message. A key that signs many messages can keep those two SHA-256
 //! mid-states instead of the key: each MAC then costs only the message's
-//! blocks and one outer block. Pad blocks, mid-states and the inner digest
-//! are zeroized, which `hmac`'s own types do not offer.
+//! blocks and one outer block. The key's bytes in the pad blocks and every
+//! keyed mid-state are zeroized, which `hmac`'s own types do not offer.
 
 use core::fmt;
 
@@ -40,19 +40,35 @@ pub(crate) struct MacKey {
 impl MacKey {
     /// Hashes the two pad blocks of a 32-byte key (two SHA-256 compressions).
     pub(crate) fn new(key: &[u8; 32]) -> Self {
-        Self {
-            inner: pad_state(key, 0x36),
-            outer: pad_state(key, 0x5c),
-        }
+        Self::padded(key)
     }
 
     /// The same for a key of up to one block, given zero-padded to 64 bytes
     /// (HMAC pads a short key with zeros).
     pub(crate) fn from_block(key: &[u8; 64]) -> Self {
-        Self {
-            inner: pad_state(key, 0x36),
-            outer: pad_state(key, 0x5c),
+        Self::padded(key)
+    }
+
+    /// Hashes `key` (zero-padded to a block) XOR ipad and XOR opad.
+    fn padded<const N: usize>(key: &[u8; N]) -> Self {
+        let mut blocks = [
+            GenericArray::<u8, U64>::from([0x36; 64]),
+            GenericArray::<u8, U64>::from([0x5c; 64]),
+        ];
+        for block in &mut blocks {
+            for (slot, byte) in block.iter_mut().zip(key) {
+                *slot ^= byte;
+            }
         }
+        let [inner_block, outer_block] = &blocks;
+        let (mut inner, mut outer) = (INITIAL, INITIAL);
+        compress256(&mut inner, core::slice::from_ref(inner_block));
+        compress256(&mut outer, core::slice::from_ref(outer_block));
+        // Only the first N bytes came from the key; the rest is the pad alone.
+        for block in &mut blocks {
+            block.get_mut(..N).unwrap_or_default().zeroize();
+        }
+        Self { inner, outer }
     }
 
     /// The MAC of `message` under this key.
@@ -84,18 +100,6 @@ impl fmt::Debug for MacKey {
     }
 }
 
-/// The state after hashing `key` (zero-padded to a block) XOR `pad`.
-fn pad_state<const N: usize>(key: &[u8; N], pad: u8) -> [u32; 8] {
-    let mut block = GenericArray::<u8, U64>::from([pad; 64]);
-    for (slot, byte) in block.iter_mut().zip(key) {
-        *slot ^= byte;
-    }
-    let mut state = INITIAL;
-    compress256(&mut state, core::slice::from_ref(&block));
-    block.as_mut_slice().zeroize();
-    state
-}
-
 /// An HMAC-SHA256 of a message fed in pieces; text can be written with
 /// `core::fmt`.
 pub(crate) struct MacStream {
@@ -111,14 +115,13 @@ impl MacStream {
 
     /// The MAC of everything fed.
     pub(crate) fn finish(mut self) -> [u8; 32] {
-        let mut inner = self.inner.finish();
+        // The inner digest is a hash of the keyed pad and the message, not
+        // key material: without the outer state it gives nothing away, so
+        // it is not cleared. The states are.
+        let inner = self.inner.finish();
         let mut outer = Stream::resume(self.outer);
         outer.update(&inner);
-        inner.zeroize();
-        let mac = outer.finish();
-        // The outer block held the inner digest.
-        outer.block.as_mut_slice().zeroize();
-        mac
+        outer.finish()
     }
 }
 
@@ -215,6 +218,8 @@ impl Stream {
             self.filled = end;
             if self.filled == self.block.len() {
                 compress256(&mut self.state, core::slice::from_ref(&self.block));
+                // Bytes past `filled` stay zero, so `finish` need not clear them.
+                self.block = GenericArray::default();
                 self.filled = 0;
             }
         }
@@ -223,15 +228,14 @@ impl Stream {
     /// Pads, hashes the last block(s) and returns the digest.
     fn finish(&mut self) -> [u8; 32] {
         let bits = self.length.wrapping_mul(8).to_be_bytes();
-        // `filled` is always below 64 between updates, so there is room.
-        let tail = self.block.get_mut(self.filled..).unwrap_or_default();
-        if let Some((first, rest)) = tail.split_first_mut() {
+        // `filled` is always below 64 between updates, and the bytes after
+        // it are zero: the padding is a 0x80 byte and the length.
+        if let Some(first) = self.block.get_mut(self.filled) {
             *first = 0x80;
-            rest.fill(0);
         }
         if self.filled >= LENGTH_AT {
             compress256(&mut self.state, core::slice::from_ref(&self.block));
-            self.block.fill(0);
+            self.block = GenericArray::default();
         }
         if let Some(length) = self.block.get_mut(LENGTH_AT..) {
             length.copy_from_slice(&bits);

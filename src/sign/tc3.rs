@@ -136,8 +136,9 @@ impl HexDigest {
             pair.copy_from_slice(&digits);
         }
         // Hex digits are ASCII and exactly fill the string, so this cannot fail.
-        let text = heapless::Vec::from_array(text);
-        Self(String::from_utf8(text).unwrap_or_default())
+        let mut hex = String::new();
+        let _ = hex.push_str(core::str::from_utf8(&text).unwrap_or_default());
+        Self(hex)
     }
 
     /// The hex text.
@@ -425,8 +426,21 @@ pub fn sign(
     check_secret_id(secret_id)?;
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
-    let key = SigningKey::derive(secret_key, &date, request.service);
-    sign_checked(secret_id, &MacKey::new(key.signing_key()), &date, request)
+    let key = signing_mac_key(secret_key, &date, request.service);
+    sign_checked(secret_id, &key, &date, request)
+}
+
+/// `kSigning` for `date` and `service`, ready to MAC with; what
+/// [`SigningKey::derive`] computes, without keeping the steps.
+pub(crate) fn signing_mac_key(secret_key: &str, date: &UtcDate, service: &str) -> MacKey {
+    let mut date_key = date_key(secret_key, date);
+    let mut service_key = hmac_once(&date_key, service.as_bytes());
+    let mut signing_key = hmac_once(&service_key, TERMINATOR.as_bytes());
+    let key = MacKey::new(&signing_key);
+    date_key.zeroize();
+    service_key.zeroize();
+    signing_key.zeroize();
+    key
 }
 
 /// Signs `request` with a key derived earlier, for the same day and service.
@@ -474,14 +488,15 @@ pub(crate) fn sign_checked(
     let scope_end = value.len();
     value.push_str(", SignedHeaders=").map_err(|_| too_long())?;
     let headers_start = value.len();
-    write_signed_headers(request, &mut value).map_err(|_| too_long())?;
+    let order = HeaderOrder::of(request);
+    write_signed_headers(request, &order, &mut value).map_err(|_| too_long())?;
     let headers_end = value.len();
     value.push_str(", Signature=").map_err(|_| too_long())?;
     if value.len() + HEX_LEN > MAX_AUTHORIZATION {
         return Err(too_long());
     }
 
-    let canonical_hash = hash_canonical_request(request);
+    let canonical_hash = hash_canonical_request(request, &order);
     let mut mac = key.start();
     write_string_to_sign_unchecked(request, date, &canonical_hash.hex(), &mut mac)
         .map_err(|_| too_long())?;
@@ -509,7 +524,8 @@ pub fn write_canonical_request(
     out: &mut impl fmt::Write,
 ) -> Result<(), Error> {
     check(request)?;
-    write_canonical(request, &request.payload.hash().hex(), out).map_err(|_| writer_full())
+    let order = HeaderOrder::of(request);
+    write_canonical(request, &order, &request.payload.hash().hex(), out).map_err(|_| writer_full())
 }
 
 /// The SHA-256 of the canonical request, computed without holding it.
@@ -517,7 +533,7 @@ pub fn write_canonical_request(
 /// Checks the request as [`sign`] does.
 pub fn canonical_request_hash(request: &Tc3Request<'_>) -> Result<PayloadHash, Error> {
     check(request)?;
-    Ok(hash_canonical_request(request))
+    Ok(hash_canonical_request(request, &HeaderOrder::of(request)))
 }
 
 /// Writes the string to sign of `request` into `out`: algorithm, timestamp,
@@ -531,7 +547,7 @@ pub fn write_string_to_sign(
 ) -> Result<(), Error> {
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
-    let hash = hash_canonical_request(request).hex();
+    let hash = hash_canonical_request(request, &HeaderOrder::of(request)).hex();
     write_string_to_sign_unchecked(request, &date, &hash, out).map_err(|_| writer_full())
 }
 
@@ -539,40 +555,45 @@ fn writer_full() -> Error {
     Error::new(ErrorKind::Capacity, "output does not fit the writer")
 }
 
-fn hash_canonical_request(request: &Tc3Request<'_>) -> PayloadHash {
+fn hash_canonical_request(request: &Tc3Request<'_>, order: &HeaderOrder) -> PayloadHash {
     let mut hasher = Sha256Stream::new();
     // Writing into a hasher never fails.
-    let _ = write_canonical(request, &request.payload.hash().hex(), &mut hasher);
+    let _ = write_canonical(request, order, &request.payload.hash().hex(), &mut hasher);
     PayloadHash(hasher.finish())
 }
 
 fn write_canonical(
     request: &Tc3Request<'_>,
+    order: &HeaderOrder,
     payload_hash: &HexDigest,
     out: &mut impl fmt::Write,
 ) -> fmt::Result {
     out.write_str(request.method)?;
-    out.write_char('\n')?;
+    out.write_str("\n")?;
     out.write_str(request.path)?;
-    out.write_char('\n')?;
+    out.write_str("\n")?;
     out.write_str(request.query)?;
-    out.write_char('\n')?;
-    for (name, value) in sorted_headers(request) {
+    out.write_str("\n")?;
+    for (name, value) in order.headers(request) {
         write_lower(out, name)?;
-        out.write_char(':')?;
+        out.write_str(":")?;
         write_lower(out, value.trim_ascii())?;
-        out.write_char('\n')?;
+        out.write_str("\n")?;
     }
-    out.write_char('\n')?;
-    write_signed_headers(request, out)?;
-    out.write_char('\n')?;
+    out.write_str("\n")?;
+    write_signed_headers(request, order, out)?;
+    out.write_str("\n")?;
     out.write_str(payload_hash.as_str())
 }
 
-fn write_signed_headers(request: &Tc3Request<'_>, out: &mut impl fmt::Write) -> fmt::Result {
-    for (i, (name, _)) in sorted_headers(request).enumerate() {
+fn write_signed_headers(
+    request: &Tc3Request<'_>,
+    order: &HeaderOrder,
+    out: &mut impl fmt::Write,
+) -> fmt::Result {
+    for (i, (name, _)) in order.headers(request).enumerate() {
         if i > 0 {
-            out.write_char(';')?;
+            out.write_str(";")?;
         }
         write_lower(out, name)?;
     }
@@ -644,42 +665,57 @@ fn cmp_names(a: &str, b: &str) -> Ordering {
 /// Most signed headers sorted in one go; more are picked one at a time.
 const SORTED_AT_ONCE: usize = 16;
 
-/// The signed headers in canonical order, without allocating (names are
-/// unique once [`check`] has passed).
+/// The order of the signed headers, worked out once per signature.
 ///
 /// Up to [`SORTED_AT_ONCE`] headers are sorted up front by index; beyond
-/// that, each step picks the smallest name after the one before.
-fn sorted_headers<'r, 'a>(
-    request: &'r Tc3Request<'a>,
-) -> impl Iterator<Item = (&'a str, &'a str)> + 'r {
-    let count = header_count(request);
-    let mut order = [0u8; SORTED_AT_ONCE];
-    let at_once = count <= SORTED_AT_ONCE;
-    if at_once {
-        sort_indices(request, &mut order, count);
-    }
-    let mut next = 0;
-    let mut last: Option<&'a str> = None;
-    core::iter::from_fn(move || {
+/// that, each step of [`headers`](Self::headers) picks the smallest name
+/// after the one before. Names are unique once [`check`] has passed.
+struct HeaderOrder {
+    index: [u8; SORTED_AT_ONCE],
+    at_once: bool,
+}
+
+impl HeaderOrder {
+    fn of(request: &Tc3Request<'_>) -> Self {
+        let count = header_count(request);
+        let mut index = [0u8; SORTED_AT_ONCE];
+        let at_once = count <= SORTED_AT_ONCE;
         if at_once {
-            let index = *order.get(..count)?.get(next)?;
-            next += 1;
-            return header(request, usize::from(index));
+            sort_indices(request, &mut index, count);
         }
-        let mut best: Option<(&'a str, &'a str)> = None;
-        for index in 0..header_count(request) {
-            let Some((name, value)) = header(request, index) else {
-                continue;
-            };
-            let after_last = last.is_none_or(|last| cmp_names(name, last) == Ordering::Greater);
-            let before_best = best.is_none_or(|(best, _)| cmp_names(name, best) == Ordering::Less);
-            if after_last && before_best {
-                best = Some((name, value));
+        Self { index, at_once }
+    }
+
+    /// The signed headers of `request` in canonical order, without allocating.
+    fn headers<'r, 'a>(
+        &'r self,
+        request: &'r Tc3Request<'a>,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'r {
+        let count = header_count(request);
+        let mut next = 0;
+        let mut last: Option<&'a str> = None;
+        core::iter::from_fn(move || {
+            if self.at_once {
+                let index = *self.index.get(..count)?.get(next)?;
+                next += 1;
+                return header(request, usize::from(index));
             }
-        }
-        last = best.map(|(name, _)| name);
-        best
-    })
+            let mut best: Option<(&'a str, &'a str)> = None;
+            for index in 0..count {
+                let Some((name, value)) = header(request, index) else {
+                    continue;
+                };
+                let after_last = last.is_none_or(|last| cmp_names(name, last) == Ordering::Greater);
+                let before_best =
+                    best.is_none_or(|(best, _)| cmp_names(name, best) == Ordering::Less);
+                if after_last && before_best {
+                    best = Some((name, value));
+                }
+            }
+            last = best.map(|(name, _)| name);
+            best
+        })
+    }
 }
 
 /// Fills `order[..count]` with header indices in canonical order
