@@ -79,6 +79,11 @@ fn main() {
 
     // The request is the one the Python SDK signs in benches/sdk_timeit.py.
     assert_eq!(common::sign_small().signature(), common::SDK_SIGNATURE);
+    assert_eq!(common::sign_small().as_str(), common::SDK_AUTHORIZATION);
+    let credential = Credential::new(common::SECRET_ID, common::SECRET_KEY, None).expect("valid");
+    let built = common::build_small(&credential);
+    let sent = built.iter().find(|(name, _)| *name == "Authorization");
+    assert_eq!(sent.map(|(_, value)| value), Some(common::SDK_AUTHORIZATION));
 
     // Signatures, each alternating with its floor.
     let floor_small = common::Floor::of(&common::small_request());

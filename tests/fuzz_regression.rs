@@ -83,3 +83,21 @@ fn every_target_has_seeds_and_every_corpus_a_target() {
     }
     assert!(!fuzz::run("no_such_target", b""));
 }
+
+#[test]
+fn a_public_text_holding_dots_is_blanked_whole_before_cut_forms() {
+    // The code is public and shown whole; its `...` once let a cut-short
+    // match (`0...`) eat into it, and the secret's run `¤0000) `, which
+    // here is only the code's end and the fixed `) `, was taken for a leak.
+    let code = "0\"\"000...0¤0000";
+    let shown = format!("Error {{ message: code is not Success (code {code}) }}");
+    let mut secrets = fuzz::secrets::Secrets::new();
+    secrets.public(code.as_bytes());
+    secrets.secret("tok¤0000) en".as_bytes());
+    secrets.check("whole", &shown);
+
+    // A public text cut short is still blanked, and a real leak still found.
+    secrets.check("cut", "code 0\"\"000...) and more");
+    let leak = panic::catch_unwind(|| secrets.check("leak", "shown: tok¤0000) en"));
+    assert!(leak.is_err(), "a secret run shown was not found");
+}

@@ -111,9 +111,15 @@ impl Secrets {
         if self.windows.is_empty() || marks(shown.as_bytes()).next().is_none() {
             return;
         }
+        // Every whole public text first: a cut-short match is looser (a
+        // short head such as `0...` can match elsewhere) and must not eat
+        // into a public text that is shown whole.
         let mut blanked = shown.to_string();
         for public in &self.public {
-            blanked = blank(&blanked, public);
+            blanked = blanked.replace(public.as_str(), BLANK);
+        }
+        for public in &self.public {
+            blanked = blank_cut(&blanked, public);
         }
         for w in &self.windows {
             let public = self.public.iter().any(|p| contains(p.as_bytes(), w));
@@ -220,11 +226,13 @@ impl<'de> serde::de::Visitor<'de> for Collect<'_> {
     }
 }
 
-/// `shown` with `public` blanked out, whole or cut short as errors cut long
-/// texts: its start then `...`, or `...` then its end.
-fn blank(shown: &str, public: &str) -> String {
-    const BLANK: &str = "\u{1}";
-    let mut out = shown.replace(public, BLANK);
+/// What a public text is replaced with before the check.
+const BLANK: &str = "\u{1}";
+
+/// `shown` with `public` blanked out where it is cut short as errors cut
+/// long texts: its start then `...`, or `...` then its end.
+fn blank_cut(shown: &str, public: &str) -> String {
+    let mut out = shown.to_string();
     let bounds: Vec<usize> = public.char_indices().map(|(at, _)| at).skip(1).collect();
     for &at in bounds.iter().rev() {
         let head = format!("{}...", public.get(..at).unwrap_or_default());
