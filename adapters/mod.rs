@@ -3,11 +3,11 @@
 
 mod cache;
 mod clock;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod env;
 mod files;
 mod transport;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 
 pub use cache::{CredentialCache, CredentialInfo};
 pub use clock::SystemClock;

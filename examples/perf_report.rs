@@ -83,7 +83,10 @@ fn main() {
     let credential = Credential::new(common::SECRET_ID, common::SECRET_KEY, None).expect("valid");
     let built = common::build_small(&credential);
     let sent = built.iter().find(|(name, _)| *name == "Authorization");
-    assert_eq!(sent.map(|(_, value)| value), Some(common::SDK_AUTHORIZATION));
+    assert_eq!(
+        sent.map(|(_, value)| value),
+        Some(common::SDK_AUTHORIZATION)
+    );
 
     // Signatures, each alternating with its floor.
     let floor_small = common::Floor::of(&common::small_request());
