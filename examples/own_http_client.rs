@@ -48,7 +48,7 @@ impl AsyncTransport for Minreq {
         })?;
         self.body = response.as_bytes().to_vec();
         Ok(HttpResponse {
-            status: u16::try_from(response.status_code).unwrap_or(0),
+            status: response.status_code,
             body: &self.body,
         })
     }

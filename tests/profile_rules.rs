@@ -1,4 +1,5 @@
 //! The profile provider and its parser, one rule at a time, in an in-memory world.
+#![allow(clippy::result_large_err)]
 
 mod support;
 
