@@ -56,8 +56,9 @@ fn every_corpus_file_passes_the_checks() {
 
 #[test]
 fn every_kept_crash_input_passes_the_checks() {
-    let (_, failures) = run_all("artifacts-kept");
+    let (ran, failures) = run_all("artifacts-kept");
     assert!(failures.is_empty(), "failed: {failures:#?}");
+    assert!(ran >= 15, "only {ran} kept crash inputs ran");
 }
 
 #[test]
@@ -99,5 +100,20 @@ fn a_public_text_holding_dots_is_blanked_whole_before_cut_forms() {
     // A public text cut short is still blanked, and a real leak still found.
     secrets.check("cut", "code 0\"\"000...) and more");
     let leak = panic::catch_unwind(|| secrets.check("leak", "shown: tok¤0000) en"));
+    assert!(leak.is_err(), "a secret run shown was not found");
+}
+
+#[test]
+fn a_masked_secret_id_is_shown_by_design_but_nothing_past_it() {
+    // A secret id read from a file counts as secret; its first and last
+    // four characters (here eight bytes of `¤¤e…`) are shown on purpose.
+    let mut secrets = fuzz::secrets::Secrets::new();
+    secrets.secret("[default]\nsecret_id = ¤¤e\u{fffd}middle = X\n".as_bytes());
+    let shown =
+        "Credential { secret_id: ¤¤e\u{fffd}**** = X, secret_key: <redacted>, token: None }";
+    secrets.check("masked", shown);
+
+    // The same bytes anywhere else are a leak.
+    let leak = panic::catch_unwind(|| secrets.check("leak", "path: ¤¤e\u{fffd}middle"));
     assert!(leak.is_err(), "a secret run shown was not found");
 }

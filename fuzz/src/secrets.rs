@@ -114,7 +114,7 @@ impl Secrets {
         // Every whole public text first: a cut-short match is looser (a
         // short head such as `0...` can match elsewhere) and must not eat
         // into a public text that is shown whole.
-        let mut blanked = shown.to_string();
+        let mut blanked = blank_masked_ids(shown);
         for public in &self.public {
             blanked = blanked.replace(public.as_str(), BLANK);
         }
@@ -228,6 +228,52 @@ impl<'de> serde::de::Visitor<'de> for Collect<'_> {
 
 /// What a public text is replaced with before the check.
 const BLANK: &str = "\u{1}";
+
+/// `shown` with every masked secret id of a credential's `Debug`
+/// (`secret_id: ` up to four characters, `****`, up to four characters,
+/// `, secret_key: `) blanked out: those characters are shown by design,
+/// and a secret id read from a file (all of it secret here) is no leak.
+fn blank_masked_ids(shown: &str) -> String {
+    const BEFORE: &str = "secret_id: ";
+    const AFTER: &str = ", secret_key: ";
+    let mut out = String::new();
+    let mut rest = shown;
+    while let Some(at) = rest.find(BEFORE) {
+        let (head, tail) = rest.split_at(at + BEFORE.len());
+        out.push_str(head);
+        rest = tail;
+        if let Some(masked) = masked_len(rest, AFTER) {
+            out.push_str(BLANK);
+            rest = &rest[masked..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of a masked id at the start of `text` (at most four
+/// characters, `****`, at most four characters) when `after` follows it.
+fn masked_len(text: &str, after: &str) -> Option<usize> {
+    let bounds = |t: &str| -> Vec<usize> {
+        let mut b: Vec<usize> = t.char_indices().map(|(at, _)| at).take(5).collect();
+        if b.len() < 5 {
+            b.push(t.len());
+        }
+        b
+    };
+    for head in bounds(text) {
+        let Some(stars) = text[head..].strip_prefix("****") else {
+            continue;
+        };
+        let tail_at = text.len() - stars.len();
+        for tail in bounds(stars) {
+            if stars[tail..].starts_with(after) {
+                return Some(tail_at + tail);
+            }
+        }
+    }
+    None
+}
 
 /// `shown` with `public` blanked out where it is cut short as errors cut
 /// long texts: its start then `...`, or `...` then its end.
