@@ -3,12 +3,15 @@
 
 use std::any::Any;
 use std::boxed::Box;
+use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::string::{String, ToString};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError};
+use std::thread;
+use std::thread_local;
 
 use zeroize::Zeroize;
 
@@ -23,13 +26,16 @@ type JitterSource = Box<dyn FnMut() -> u64 + Send>;
 /// Caches the credential of any provider for many threads, and refreshes it
 /// as [`RefreshPolicy`] says.
 ///
-/// - A reader of a fresh credential takes a shared read lock and clones an
-///   [`Arc`]; it never waits for a refresh.
+/// - A reader of a valid credential never waits for a refresh. The cache
+///   keeps a few copies of the credential, each behind its own read lock
+///   and reference count on its own cache line, and spreads the reading
+///   threads over them, so that readers on different cores do not contend.
 /// - One refresh runs at a time however many threads ask (single flight).
 ///   When a refresh is due but the cached credential is still valid, the
-///   first reader to get the refresh lock refreshes and the others are
-///   served the cached credential meanwhile. When nothing is servable,
-///   readers wait for the refresh in progress, and share its outcome.
+///   first reader to notice starts it on a background thread and every
+///   reader is served the cached credential meanwhile. When nothing is
+///   servable, readers wait for the refresh in progress and share its
+///   outcome.
 /// - A credential is never served at or after its expiry.
 /// - A failed refresh is not cached: the next call after it tries again
 ///   (no sooner than the retry interval while a credential is servable). A
@@ -39,19 +45,32 @@ type JitterSource = Box<dyn FnMut() -> u64 + Send>;
 ///   recovers it and the provider resumes from the step it was at.
 ///
 /// The provider is run with the capabilities given: by default the process
-/// environment, real files, [`UreqTransport`] and the system clock. The
-/// provider must be `'static` so that a [`DefaultChain`] can be told apart
-/// and its providers logged (`log::debug!`) after each refresh.
+/// environment, real files, [`UreqTransport`] and the system clock. All of
+/// them must be `Send + 'static`, since a background refresh runs them on
+/// another thread; when no thread can be started, the reader that found
+/// the refresh due runs it itself.
 pub struct CredentialCache<P, E = ProcessEnv, F = RealFiles, T = UreqTransport, C = SystemClock> {
-    slot: RwLock<Slot>,
+    shared: Arc<Shared<P, E, F, T, C>>,
+}
+
+/// What the cache's handle and its background refresher share.
+struct Shared<P, E, F, T, C> {
+    shards: Box<[Shard]>,
     refresher: Mutex<Refresher<P, E, F, T>>,
     clock: C,
     policy: RefreshPolicy,
+    /// Set while a background refresh is started or running.
+    refreshing: AtomicBool,
     /// Refreshes started.
     refreshes: AtomicU64,
     /// Refreshes finished (with any outcome); a waiter compares it before and after.
     finished: AtomicU64,
 }
+
+/// One copy of the cached credential, alone on its cache lines.
+#[repr(align(128))]
+#[derive(Default)]
+struct Shard(RwLock<Slot>);
 
 /// The cached credential and its schedule; `credential` is `None` exactly
 /// when `cached` is [`Cached::Nothing`].
@@ -72,7 +91,43 @@ struct Refresher<P, E, F, T> {
     last_error: Option<Error>,
 }
 
-impl<P: Provider + 'static> CredentialCache<P> {
+/// Copies of the credential per cache: a few per core, at most this many
+/// (a power of two, as every shard count is).
+const MAX_SHARDS: usize = 32;
+
+/// The next shard number to hand to a thread that reads a cache for the first time.
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// This thread's shard number (taken modulo each cache's shard count).
+    static SHARD: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// The shard number of the calling thread: threads are dealt out in turn.
+fn shard_number() -> usize {
+    SHARD.with(|shard| {
+        shard.get().unwrap_or_else(|| {
+            let number = NEXT_SHARD.fetch_add(1, Ordering::Relaxed);
+            shard.set(Some(number));
+            number
+        })
+    })
+}
+
+/// How many copies a new cache keeps: four per core (rounded up to a power
+/// of two), so that the threads running at one instant are likely to read
+/// different copies.
+fn shard_count() -> usize {
+    thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_mul(4))
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two()
+}
+
+impl<P> CredentialCache<P>
+where
+    P: Provider + Send + 'static,
+{
     /// Caches `provider`'s credential, resolved with the process environment,
     /// real files, [`UreqTransport`] and the system clock.
     ///
@@ -90,51 +145,53 @@ impl<P: Provider + 'static> CredentialCache<P> {
 
 impl<P, E, F, T, C> CredentialCache<P, E, F, T, C>
 where
-    P: Provider + 'static,
-    E: Env,
-    F: FileSource,
-    T: Transport,
-    C: Clock,
+    P: Provider + Send + 'static,
+    E: Env + Send + 'static,
+    F: FileSource + Send + 'static,
+    T: Transport + Send + 'static,
+    C: Clock + Send + Sync + 'static,
 {
     /// Caches `provider`'s credential, resolved with the capabilities given.
     ///
     /// The refresh jitter is drawn from std's randomly seeded hasher; see
     /// [`with_jitter`](Self::with_jitter) to choose it.
     pub fn from_parts(provider: P, env: E, files: F, transport: T, clock: C) -> Self {
+        let shards = (0..shard_count()).map(|_| Shard::default()).collect();
         Self {
-            slot: RwLock::new(Slot::default()),
-            refresher: Mutex::new(Refresher {
-                provider,
-                env,
-                files,
-                transport,
-                jitter: Box::new(|| RandomState::new().build_hasher().finish()),
-                last_error: None,
+            shared: Arc::new(Shared {
+                shards,
+                refresher: Mutex::new(Refresher {
+                    provider,
+                    env,
+                    files,
+                    transport,
+                    jitter: Box::new(|| RandomState::new().build_hasher().finish()),
+                    last_error: None,
+                }),
+                clock,
+                policy: RefreshPolicy::new(),
+                refreshing: AtomicBool::new(false),
+                refreshes: AtomicU64::new(0),
+                finished: AtomicU64::new(0),
             }),
-            clock,
-            policy: RefreshPolicy::new(),
-            refreshes: AtomicU64::new(0),
-            finished: AtomicU64::new(0),
         }
     }
 
     /// Uses `policy` instead of [`RefreshPolicy::new`] (for tests and load
-    /// checks in compressed time).
+    /// checks in compressed time). Call it before the first read.
     #[must_use]
     pub fn with_policy(mut self, policy: RefreshPolicy) -> Self {
-        self.policy = policy;
+        if let Some(shared) = Arc::get_mut(&mut self.shared) {
+            shared.policy = policy;
+        }
         self
     }
 
     /// Draws each credential's refresh jitter from `source` (see
     /// [`RefreshPolicy::jitter`]); a constant makes refreshes predictable.
     #[must_use]
-    pub fn with_jitter(mut self, source: impl FnMut() -> u64 + Send + 'static) -> Self {
-        let refresher = self
-            .refresher
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        refresher.jitter = Box::new(source);
+    pub fn with_jitter(self, source: impl FnMut() -> u64 + Send + 'static) -> Self {
+        self.shared.lock_refresher().jitter = Box::new(source);
         self
     }
 
@@ -145,29 +202,22 @@ where
     /// the cached credential expired), until a refresh ends. Returns the
     /// refresh's error when it leaves nothing servable.
     pub fn get(&self) -> Result<Arc<Credential>, Error> {
-        let now = self.clock.now();
-        let (credential, cached) = self.peek();
+        let shared = &self.shared;
+        let now = shared.clock.now();
+        let (credential, cached) = shared.peek();
         let decision = match credential {
-            Some(_) => self.policy.decide(cached, now),
+            Some(_) => shared.policy.decide(cached, now),
             None => Decision::MustRefresh,
         };
         match (decision, credential) {
             (Decision::Fresh, Some(credential)) => Ok(credential),
-            (Decision::RefreshSoon, Some(credential)) => match self.refresher.try_lock() {
-                Ok(refresher) => self.refresh(refresher, None),
-                Err(TryLockError::Poisoned(poisoned)) => {
-                    self.refresh(self.recovered(poisoned), None)
-                }
-                // Someone else is refreshing: the cached credential is still valid.
-                Err(TryLockError::WouldBlock) => Ok(credential),
-            },
+            (Decision::RefreshSoon, Some(credential)) => {
+                Shared::refresh_in_background(shared);
+                Ok(credential)
+            }
             _ => {
-                let seen = self.finished.load(Ordering::SeqCst);
-                let refresher = match self.refresher.lock() {
-                    Ok(refresher) => refresher,
-                    Err(poisoned) => self.recovered(poisoned),
-                };
-                self.refresh(refresher, Some(seen))
+                let seen = shared.finished.load(Ordering::SeqCst);
+                shared.refresh(shared.lock_refresher(), Some(seen))
             }
         }
     }
@@ -186,29 +236,83 @@ where
 
     /// How many refreshes (runs of the provider) have started, failed ones included.
     pub fn refreshes(&self) -> u64 {
-        self.refreshes.load(Ordering::SeqCst)
+        self.shared.refreshes.load(Ordering::SeqCst)
+    }
+
+    /// Whether a background refresh is starting or running now.
+    pub fn is_refreshing(&self) -> bool {
+        self.shared.refreshing.load(Ordering::SeqCst)
     }
 
     /// The cached credential's schedule, for tests and diagnostics.
     pub fn cached(&self) -> Cached {
-        self.peek().1
+        self.shared.peek().1
     }
+}
 
+impl<P, E, F, T, C> Shared<P, E, F, T, C>
+where
+    P: Provider + Send + 'static,
+    E: Env + Send + 'static,
+    F: FileSource + Send + 'static,
+    T: Transport + Send + 'static,
+    C: Clock + Send + Sync + 'static,
+{
+    /// The calling thread's copy of the cached credential, and its schedule.
     fn peek(&self) -> (Option<Arc<Credential>>, Cached) {
-        let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
+        // The count is a power of two: the mask picks a shard without a division.
+        let shard = self.shards.get(shard_number() & (self.shards.len() - 1));
+        let Some(Shard(lock)) = shard else {
+            return (None, Cached::Nothing);
+        };
+        let slot = lock.read().unwrap_or_else(PoisonError::into_inner);
         (slot.credential.clone(), slot.cached)
     }
 
-    fn store(&self, credential: Option<Arc<Credential>>, cached: Cached) {
-        let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
-        *slot = Slot { credential, cached };
+    /// Puts `credential` in every shard, each its own copy. Only the holder
+    /// of the refresh lock stores, so shards differ only while it does.
+    fn store(&self, credential: Option<&Credential>, cached: Cached) {
+        for Shard(lock) in self.shards.iter() {
+            let copy = credential.map(|c| Arc::new(c.clone()));
+            let mut slot = lock.write().unwrap_or_else(PoisonError::into_inner);
+            *slot = Slot {
+                credential: copy,
+                cached,
+            };
+        }
     }
 
-    /// Takes over the refresh lock after a refresher panicked.
-    fn recovered<G>(&self, poisoned: PoisonError<G>) -> G {
-        log::warn!("a credential refresh panicked; the next refresh resumes the provider");
-        self.refresher.clear_poison();
-        poisoned.into_inner()
+    /// The refresh lock, taken over from a refresher that panicked.
+    fn lock_refresher(&self) -> MutexGuard<'_, Refresher<P, E, F, T>> {
+        self.refresher.lock().unwrap_or_else(|poisoned| {
+            log::warn!("a credential refresh panicked; the next refresh resumes the provider");
+            self.refresher.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+
+    /// Starts a refresh on a new thread unless one is under way. When no
+    /// thread can be started, refreshes here if nobody else is.
+    fn refresh_in_background(shared: &Arc<Self>) {
+        if shared.refreshing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let background = Arc::clone(shared);
+        let started = thread::Builder::new()
+            .name("credential-refresh".to_string())
+            .spawn(move || {
+                let _done = Clears(&background.refreshing);
+                let _ = background.refresh(background.lock_refresher(), None);
+            });
+        if started.is_err() {
+            let _done = Clears(&shared.refreshing);
+            let refresher = match shared.refresher.try_lock() {
+                Ok(refresher) => refresher,
+                Err(TryLockError::Poisoned(_)) => shared.lock_refresher(),
+                Err(TryLockError::WouldBlock) => return,
+            };
+            let _ = shared.refresh(refresher, None);
+        }
     }
 
     /// With the refresh lock held: serves what another thread refreshed
@@ -219,7 +323,7 @@ where
         mut refresher: MutexGuard<'_, Refresher<P, E, F, T>>,
         waited: Option<u64>,
     ) -> Result<Arc<Credential>, Error> {
-        // Only the holder of the refresh lock writes the slot, so what is
+        // Only the holder of the refresh lock writes the slots, so what is
         // read here stays true until this thread stores.
         let now = self.clock.now();
         let (current, cached) = self.peek();
@@ -261,10 +365,9 @@ where
 
         let result = match (after, outcome, current) {
             (AfterRefresh::Replace(schedule), Ok(credential), _) => {
-                let credential = Arc::new(credential);
-                self.store(Some(Arc::clone(&credential)), schedule);
+                self.store(Some(&credential), schedule);
                 refresher.last_error = None;
-                Ok(credential)
+                Ok(Arc::new(credential))
             }
             (AfterRefresh::KeepCached(schedule), outcome, Some(credential)) => {
                 let error = failure(outcome, refresher.provider.kind());
@@ -275,7 +378,7 @@ where
                     ),
                     None => log::warn!("credential refresh failed: {error}"),
                 }
-                self.store(Some(Arc::clone(&credential)), schedule);
+                self.store(Some(&credential), schedule);
                 refresher.last_error = None;
                 Ok(credential)
             }
@@ -288,6 +391,15 @@ where
         };
         self.finished.fetch_add(1, Ordering::SeqCst);
         result
+    }
+}
+
+/// Clears a flag when dropped, also when the thread unwinds.
+struct Clears<'a>(&'a AtomicBool);
+
+impl Drop for Clears<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }
 
@@ -320,11 +432,15 @@ fn log_chain(provider: &dyn Any) {
 
 impl<P, E, F, T, C> fmt::Debug for CredentialCache<P, E, F, T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.slot.read().map_or(Cached::Nothing, |slot| slot.cached);
+        let shared = &self.shared;
+        let cached = match shared.shards.first() {
+            Some(Shard(lock)) => lock.read().map_or(Cached::Nothing, |slot| slot.cached),
+            None => Cached::Nothing,
+        };
         f.debug_struct("CredentialCache")
             .field("cached", &cached)
-            .field("policy", &self.policy)
-            .field("refreshes", &self.refreshes.load(Ordering::SeqCst))
+            .field("policy", &shared.policy)
+            .field("refreshes", &shared.refreshes.load(Ordering::SeqCst))
             .finish_non_exhaustive()
     }
 }

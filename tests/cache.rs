@@ -68,11 +68,11 @@ fn read_once<P, E, F, T, C>(
     round: u64,
     tally: &mut Tally,
 ) where
-    P: Provider + 'static,
-    E: Env,
-    F: FileSource,
-    T: Transport,
-    C: Clock,
+    P: Provider + Send + 'static,
+    E: Env + Send + 'static,
+    F: FileSource + Send + 'static,
+    T: Transport + Send + 'static,
+    C: Clock + Send + Sync + 'static,
 {
     tally.gets += 1;
     let outcome = match round % 3 {
@@ -122,11 +122,11 @@ fn readers<P, E, F, T, C>(
 ) -> Vec<thread::JoinHandle<Tally>>
 where
     CredentialCache<P, E, F, T, C>: Send + Sync + 'static,
-    P: Provider + 'static,
-    E: Env,
-    F: FileSource,
-    T: Transport,
-    C: Clock + Clone + Send + 'static,
+    P: Provider + Send + 'static,
+    E: Env + Send + 'static,
+    F: FileSource + Send + 'static,
+    T: Transport + Send + 'static,
+    C: Clock + Clone + Send + Sync + 'static,
 {
     (0..THREADS)
         .map(|i| {
@@ -382,10 +382,12 @@ impl Clock for FakeClock {
 }
 
 /// Issues `id-n`, `key-n`, `tok-n` valid for `lifetime` seconds; panics
-/// on the run numbered `panic_on` (0: never).
+/// on the run numbered `panic_on` (0: never); waits for `gate` to be free
+/// before it answers.
 struct Issuer {
     runs: Arc<AtomicU64>,
     panic_on: Arc<AtomicU64>,
+    gate: Arc<Mutex<()>>,
     lifetime: u64,
     now: u64,
 }
@@ -407,6 +409,7 @@ impl Provider for Issuer {
     fn handle_http(&mut self, _: Result<HttpResponse<'_>, TransportError>) {}
 
     fn finish(&mut self) -> Result<Credential, Error> {
+        drop(self.gate.lock().unwrap_or_else(|e| e.into_inner()));
         let n = self.runs.fetch_add(1, Ordering::SeqCst) + 1;
         if self.panic_on.load(Ordering::SeqCst) == n {
             panic!("the issuer panics on purpose");
@@ -426,11 +429,21 @@ fn issuer_cache(
     lifetime: u64,
     start: u64,
 ) -> (IssuerCache, FakeClock, Arc<AtomicU64>, Arc<AtomicU64>) {
+    gated_issuer_cache(lifetime, start, Arc::default())
+}
+
+/// [`issuer_cache`] with an issuer that waits for `gate` before it answers.
+fn gated_issuer_cache(
+    lifetime: u64,
+    start: u64,
+    gate: Arc<Mutex<()>>,
+) -> (IssuerCache, FakeClock, Arc<AtomicU64>, Arc<AtomicU64>) {
     let clock = FakeClock(Arc::new(AtomicU64::new(start)));
     let (runs, panic_on) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let issuer = Issuer {
         runs: Arc::clone(&runs),
         panic_on: Arc::clone(&panic_on),
+        gate,
         lifetime,
         now: 0,
     };
@@ -476,9 +489,11 @@ fn hours_of_fake_time_under_32_threads_follow_the_policy() {
     assert_eq!((tally.expired, tally.mixed), (0, 0));
     let refreshes = cache.refreshes();
     assert_eq!(runs.load(Ordering::SeqCst), refreshes);
-    // A credential of 900 s falls due 600 to 660 s after it was issued, and
-    // is refreshed within a few reads of that; never sooner.
-    let (fewest, most) = (elapsed / 700 + 1, elapsed / 600 + 1);
+    // A credential of 900 s falls due 600 to 660 s after it was issued and
+    // is refreshed in the background from then on, never sooner. Readers
+    // move the fake clock fast, so the background refresh may come as late
+    // as the expiry, when readers wait for it: never later.
+    let (fewest, most) = (elapsed / 905 + 1, elapsed / 600 + 1);
     assert!(
         (fewest..=most).contains(&refreshes),
         "{refreshes} refreshes in {elapsed} s"
@@ -523,29 +538,88 @@ fn a_panicking_refresh_does_not_wedge_the_others() {
     assert_eq!(served, vec![Ok("AKIDtmpMetadata-3".to_string()); 7]);
     assert_eq!((cache.refreshes(), runs.load(Ordering::SeqCst)), (3, 3));
 
-    // A refresh due while the credential is valid still runs.
+    // A refresh due while the credential is valid still runs, in the background.
     clock.0.store(start + 100 + 60, Ordering::SeqCst);
+    assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-3");
+    wait_for_background(&cache);
     assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-4");
     assert_eq!(cache.refreshes(), 4);
 }
 
-/// The panicking refresher held the lock while the credential was still
-/// valid: the others were served the cached credential meanwhile.
+/// Waits (at most 10 s) until no background refresh is under way.
+fn wait_for_background(cache: &IssuerCache) {
+    let began = Instant::now();
+    while cache.is_refreshing() {
+        assert!(began.elapsed() < Duration::from_secs(10), "refresh hangs");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// A background refresh that panics while the credential is still valid:
+/// the reader that started it is served the cached credential, and the
+/// next reader starts another refresh, which succeeds.
 #[test]
 fn readers_of_a_valid_credential_are_served_while_a_refresh_panics() {
     let start = 1_700_000_000;
-    let (cache, clock, _, panic_on) = issuer_cache(1000, start);
-    let cache = Arc::new(cache.with_jitter(|| 0));
+    let (cache, clock, runs, panic_on) = issuer_cache(1000, start);
+    let cache = cache.with_jitter(|| 0);
     cache.get().unwrap();
     panic_on.store(2, Ordering::SeqCst);
     clock.0.store(start + 800, Ordering::SeqCst);
-    let refresher = {
-        let cache = Arc::clone(&cache);
-        thread::spawn(move || cache.get().map(|c| c.secret_id().to_string()))
-    };
-    assert!(refresher.join().is_err());
-    // The failed attempt left the credential in place and the next caller refreshes.
+    assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-1");
+    wait_for_background(&cache);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    // The failed attempt left the credential in place; the next reader refreshes.
+    assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-1");
+    wait_for_background(&cache);
     assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-3");
+    assert_eq!(cache.refreshes(), 3);
+}
+
+/// While a refresh hangs (its issuer waits on a gate the test holds), 32
+/// readers of the still valid credential are each served it at once, and
+/// only one refresh is under way. Once the gate opens, the new credential
+/// is served.
+#[test]
+fn readers_never_wait_for_a_refresh_while_the_credential_is_valid() {
+    let start = 1_700_000_000;
+    let gate = Arc::new(Mutex::new(()));
+    let (cache, clock, runs, _) = gated_issuer_cache(1000, start, Arc::clone(&gate));
+    let cache = Arc::new(cache.with_jitter(|| 0));
+    assert_eq!(cache.get().unwrap().secret_id(), "AKIDtmpMetadata-1");
+
+    let closed = gate.lock().unwrap();
+    clock.0.store(start + 800, Ordering::SeqCst);
+    let (sent, served) = std::sync::mpsc::channel();
+    for _ in 0..THREADS {
+        let (cache, sent) = (Arc::clone(&cache), sent.clone());
+        thread::spawn(move || {
+            for _ in 0..100 {
+                let id = cache.get().map(|c| c.secret_id().to_string());
+                sent.send(id).unwrap();
+            }
+        });
+    }
+    for _ in 0..THREADS * 100 {
+        let id = served.recv_timeout(Duration::from_secs(10));
+        assert_eq!(id, Ok(Ok("AKIDtmpMetadata-1".to_string())));
+    }
+    // The one refresh is under way (or about to be), held at the gate.
+    assert!(cache.is_refreshing());
+    let began = Instant::now();
+    while cache.refreshes() < 2 {
+        assert!(began.elapsed() < Duration::from_secs(10), "no refresh started");
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!((cache.refreshes(), runs.load(Ordering::SeqCst)), (2, 1));
+
+    drop(closed);
+    let began = Instant::now();
+    while cache.get().unwrap().secret_id() != "AKIDtmpMetadata-2" {
+        assert!(began.elapsed() < Duration::from_secs(10), "no new credential");
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!((cache.refreshes(), runs.load(Ordering::SeqCst)), (2, 2));
 }
 
 #[test]
