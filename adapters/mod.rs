@@ -2,6 +2,7 @@
 //! a [`resolve`] that runs any provider with them.
 
 mod cache;
+mod chain;
 mod clock;
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -10,6 +11,7 @@ mod files;
 mod transport;
 
 pub use cache::{CredentialCache, CredentialInfo};
+pub use chain::OwnedChain;
 pub use clock::SystemClock;
 pub use env::ProcessEnv;
 pub use files::RealFiles;

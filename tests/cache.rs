@@ -608,7 +608,10 @@ fn readers_never_wait_for_a_refresh_while_the_credential_is_valid() {
     assert!(cache.is_refreshing());
     let began = Instant::now();
     while cache.refreshes() < 2 {
-        assert!(began.elapsed() < Duration::from_secs(10), "no refresh started");
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "no refresh started"
+        );
         thread::sleep(Duration::from_millis(1));
     }
     assert_eq!((cache.refreshes(), runs.load(Ordering::SeqCst)), (2, 1));
@@ -616,7 +619,10 @@ fn readers_never_wait_for_a_refresh_while_the_credential_is_valid() {
     drop(closed);
     let began = Instant::now();
     while cache.get().unwrap().secret_id() != "AKIDtmpMetadata-2" {
-        assert!(began.elapsed() < Duration::from_secs(10), "no new credential");
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "no new credential"
+        );
         thread::sleep(Duration::from_millis(1));
     }
     assert_eq!((cache.refreshes(), runs.load(Ordering::SeqCst)), (2, 2));
@@ -681,4 +687,53 @@ fn the_cache_is_send_and_sync() {
     fn shareable<T: Send + Sync>() {}
     shareable::<CredentialCache<DefaultChain>>();
     shareable::<CvmCache>();
+}
+
+/// A chain built at run time (environment, then the CVM role), owned, in a
+/// cache that threads share: the environment is not set, so the emulated
+/// metadata service answers, once for every thread.
+#[test]
+fn an_owned_chain_is_cached_for_many_threads() {
+    use tencentcloud_credential::adapters::OwnedChain;
+    use tencentcloud_credential::EnvProvider;
+
+    let emulator = Emulator::start(EmulatorScript::new().roles("nodeRole\n")).unwrap();
+    let chain = OwnedChain::new()
+        .with(EnvProvider::new())
+        .with(CvmProvider::in_chain().with_endpoint(&emulator.base_url()));
+    assert_eq!(
+        format!("{chain:?}"),
+        "OwnedChain { members: [Env, Cvm], .. }"
+    );
+    let cache = Arc::new(CredentialCache::from_parts(
+        chain,
+        MapEnv::new(&[]),
+        MapFiles::new(&[]),
+        UreqTransport::new(),
+        SystemClock,
+    ));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let cache = Arc::clone(&cache);
+            thread::spawn(move || cache.get().map(|c| c.secret_id().to_string()))
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap(), Ok("AKIDtmpMetadata-1".to_string()));
+    }
+    assert_eq!((cache.refreshes(), emulator.request_count()), (1, 2));
+
+    // A provider chosen at run time, boxed.
+    let boxed: Box<dyn Provider + Send> = Box::new(OwnedChain::new());
+    let cache = CredentialCache::from_parts(
+        boxed,
+        MapEnv::new(&[]),
+        MapFiles::new(&[]),
+        UreqTransport::new(),
+        SystemClock,
+    );
+    assert_eq!(
+        cache.get().unwrap_err().to_string(),
+        "chain: no credential found"
+    );
 }

@@ -609,3 +609,252 @@ fn tke_debug_hides_the_token() {
     assert!(!shown.contains("eyJsecret"), "{shown}");
     assert!(shown.contains(TOKEN_PATH), "{shown}");
 }
+
+/// `GOOD` with a credentials member or `ExpiredTime` replaced (raw JSON) or
+/// removed (`None`); every other member is kept.
+fn good_but(field: &str, value: Option<&str>) -> String {
+    let pick = |name: &str, default: &'static str| -> Option<String> {
+        if name == field {
+            value.map(|v| format!("\"{name}\": {v}"))
+        } else {
+            Some(format!("\"{name}\": {default}"))
+        }
+    };
+    let credentials: Vec<String> = [
+        ("Token", "\"T1\""),
+        ("TmpSecretId", "\"ID1\""),
+        ("TmpSecretKey", "\"K1\""),
+    ]
+    .iter()
+    .filter_map(|(name, default)| pick(name, default))
+    .collect();
+    let mut response: Vec<String> = pick("ExpiredTime", "1700007200").into_iter().collect();
+    response.push(r#""Expiration": "2023-11-15T00:13:20Z""#.to_string());
+    response.push(format!("\"Credentials\": {{{}}}", credentials.join(", ")));
+    response.push(r#""RequestId": "req-1""#.to_string());
+    format!("{{\"Response\": {{{}}}}}", response.join(", "))
+}
+
+/// One scripted STS answer, the kind it must end in, and the message after
+/// the provider's name.
+type FailureCase = (
+    Result<(u16, String), TransportError>,
+    ErrorKind,
+    &'static str,
+);
+
+fn failure_cases() -> Vec<FailureCase> {
+    let lacks = |key| (ErrorKind::Parse, key);
+    let api = concat!(
+        r#"{"Response":{"Error":{"Code":"InvalidParameter.WebIdentityTokenError","#,
+        r#""Message":"fake message for tests"},"RequestId":"req-3"}}"#
+    );
+    let too_long = format!(
+        "{GOOD}{}",
+        " ".repeat(limits::RESPONSE_BODY + 1 - GOOD.len())
+    );
+    let mut cases: Vec<FailureCase> = vec![
+        (
+            Ok((404, "not found".into())),
+            ErrorKind::HttpStatus,
+            "unexpected http status from sts (http status 404)",
+        ),
+        (
+            Ok((500, GOOD.into())),
+            ErrorKind::HttpStatus,
+            "unexpected http status from sts (http status 500)",
+        ),
+        (
+            Ok((200, api.into())),
+            ErrorKind::Api,
+            "sts returned an error (code InvalidParameter.WebIdentityTokenError, \
+             message fake message for tests, request id req-3)",
+        ),
+        (
+            Ok((200, "{".into())),
+            ErrorKind::Parse,
+            "sts reply is malformed",
+        ),
+        (
+            Ok((200, format!("{GOOD},"))),
+            ErrorKind::Parse,
+            "sts reply is malformed",
+        ),
+        (
+            Ok((200, "<html>bad gateway</html>".into())),
+            ErrorKind::Parse,
+            "sts reply is malformed",
+        ),
+    ];
+    for (field, (kind, message)) in [
+        (
+            "TmpSecretId",
+            lacks("sts reply lacks a field (key Response.Credentials.TmpSecretId)"),
+        ),
+        (
+            "TmpSecretKey",
+            lacks("sts reply lacks a field (key Response.Credentials.TmpSecretKey)"),
+        ),
+        (
+            "Token",
+            lacks("sts reply lacks a field (key Response.Credentials.Token)"),
+        ),
+        (
+            "ExpiredTime",
+            lacks("sts reply lacks a field (key Response.ExpiredTime)"),
+        ),
+    ] {
+        cases.push((Ok((200, good_but(field, None))), kind, message));
+    }
+    let wrong_type = [
+        (
+            "TmpSecretId",
+            "42",
+            "sts reply field has the wrong type (key Response.Credentials.TmpSecretId)",
+        ),
+        (
+            "Token",
+            "{\"T\": 1}",
+            "sts reply field has the wrong type (key Response.Credentials.Token)",
+        ),
+        (
+            "ExpiredTime",
+            "\"1700007200\"",
+            "sts reply field has the wrong type (key Response.ExpiredTime)",
+        ),
+    ];
+    for (field, value, message) in wrong_type {
+        cases.push((
+            Ok((200, good_but(field, Some(value)))),
+            ErrorKind::Parse,
+            message,
+        ));
+    }
+    cases.extend([
+        (
+            Ok((200, too_long)),
+            ErrorKind::Capacity,
+            "sts reply is too long (limit 16384 bytes)",
+        ),
+        (
+            Ok((200, good_but("ExpiredTime", Some("1700000000")))),
+            ErrorKind::Expired,
+            "credentials expired on arrival",
+        ),
+        (
+            Ok((200, good_but("ExpiredTime", Some("1699999999")))),
+            ErrorKind::Expired,
+            "credentials expired on arrival",
+        ),
+        (
+            Err(TransportError::Timeout),
+            ErrorKind::Transport,
+            "sts request failed: timed out",
+        ),
+        (
+            Err(TransportError::Refused),
+            ErrorKind::Transport,
+            "sts request failed: connection refused",
+        ),
+    ]);
+    cases
+}
+
+/// Runs `provider` in `w` against one scripted answer.
+fn fail_with(
+    mut w: World,
+    provider: &mut dyn Provider,
+    answer: &Result<(u16, String), TransportError>,
+) -> (Error, World) {
+    w.http = match answer {
+        Ok((status, body)) => w.http.reply(*status, body),
+        Err(e) => w.http.fail(*e),
+    };
+    let e = w
+        .resolve(provider)
+        .expect_err("a failing answer gave a credential");
+    (e, w)
+}
+
+#[test]
+fn every_failure_kind_ends_oidc_and_tke_exactly() {
+    let cases = failure_cases();
+    // 404, 500, an API error, 3 malformed, 4 missing, 3 wrong types,
+    // capacity, 2 expired, 2 transport failures.
+    assert_eq!(cases.len(), 18);
+    for (answer, kind, message) in &cases {
+        let runs: [(ProviderKind, Box<dyn Provider>, World); 2] = [
+            (ProviderKind::Oidc, Box::new(oidc()), world(&[], &[])),
+            (
+                ProviderKind::Tke,
+                Box::new(TkeProvider::new()),
+                world(&tke_vars(), &[(TOKEN_PATH, b"jwt")]),
+            ),
+        ];
+        for (name, mut provider, w) in runs {
+            let (e, w) = fail_with(w, &mut *provider, answer);
+            assert_eq!(e.to_string(), format!("{name}: {message}"), "{answer:?}");
+            assert_eq!(e.kind(), *kind, "{name}: {message}");
+            assert_eq!(e.provider(), Some(name), "{message}");
+            // One request, never retried.
+            assert_eq!(w.http.seen.len(), 1, "{name}: {message}");
+        }
+    }
+}
+
+#[test]
+fn api_errors_carry_code_message_and_request_id() {
+    let body = concat!(
+        r#"{"Response":{"Error":{"Code":"InvalidParameter.WebIdentityTokenError","#,
+        r#""Message":"fake message for tests"},"RequestId":"req-3"}}"#
+    );
+    for status in [200, 400] {
+        let runs: [(Box<dyn Provider>, World); 2] = [
+            (Box::new(oidc()), world(&[], &[])),
+            (
+                Box::new(TkeProvider::new()),
+                world(&tke_vars(), &[(TOKEN_PATH, b"jwt")]),
+            ),
+        ];
+        for (mut provider, w) in runs {
+            let (e, _) = fail_with(w, &mut *provider, &Ok((status, body.into())));
+            assert_eq!(e.kind(), ErrorKind::Api);
+            let api = e.api().expect("an api error");
+            assert_eq!(
+                (
+                    api.code.as_str(),
+                    api.message.as_str(),
+                    api.request_id.as_str()
+                ),
+                (
+                    "InvalidParameter.WebIdentityTokenError",
+                    "fake message for tests",
+                    "req-3"
+                )
+            );
+            assert_eq!(e.status(), (status != 200).then_some(status));
+        }
+    }
+}
+
+#[test]
+fn failures_are_not_kept_for_the_next_run() {
+    // After each failure the same provider succeeds on a good reply.
+    for (answer, _, message) in &failure_cases() {
+        let mut provider = oidc();
+        let (_, mut w) = fail_with(world(&[], &[]), &mut provider, answer);
+        w.http = std::mem::take(&mut w.http).reply(200, GOOD);
+        let credential = w.resolve(&mut provider).expect(message);
+        assert_eq!(credential.credential_info(), ("ID1", "K1", Some("T1")));
+
+        let mut tke = TkeProvider::new();
+        let (_, mut w) = fail_with(
+            world(&tke_vars(), &[(TOKEN_PATH, b"jwt")]),
+            &mut tke,
+            answer,
+        );
+        w.http = std::mem::take(&mut w.http).reply(200, GOOD);
+        let credential = w.resolve(&mut tke).expect(message);
+        assert_eq!(credential.expires_at(), Some(1_700_007_200));
+    }
+}

@@ -13,10 +13,9 @@ use super::tke::TkeProvider;
 use super::{unexpected, Provider, Step};
 use crate::credential::Credential;
 use crate::error::{Error, ErrorKind, Passed, ProviderKind, MAX_PASSED};
-use crate::io::{EnvError, FileError, HttpResponse, TransportError};
 
 /// The providers of a chain, by position.
-trait Members {
+pub(crate) trait Members {
     fn member(&mut self, at: usize) -> Option<&mut dyn Provider>;
 }
 
@@ -31,7 +30,7 @@ impl Members for [&mut dyn Provider] {
 
 /// Progress through the members, shared by every kind of chain.
 #[derive(Debug)]
-struct Run {
+pub(crate) struct Run {
     at: usize,
     summary: Error,
     outcome: Option<Result<Credential, Error>>,
@@ -51,7 +50,11 @@ impl Default for Run {
 }
 
 impl Run {
-    fn poll<'m, M: Members + ?Sized>(&mut self, members: &'m mut M, now: u64) -> Step<'m> {
+    pub(crate) fn poll<'m, M: Members + ?Sized>(
+        &mut self,
+        members: &'m mut M,
+        now: u64,
+    ) -> Step<'m> {
         // Finish the members that are done. `poll` is repeatable, so the
         // live member is polled once more below for the step to hand out.
         while self.outcome.is_none() {
@@ -80,18 +83,21 @@ impl Run {
         }
     }
 
-    fn live<'m, M: Members + ?Sized>(&self, members: &'m mut M) -> Option<&'m mut dyn Provider> {
+    pub(crate) fn live<'m, M: Members + ?Sized>(
+        &self,
+        members: &'m mut M,
+    ) -> Option<&'m mut dyn Provider> {
         if self.outcome.is_some() {
             return None;
         }
         members.member(self.at)
     }
 
-    fn wrong_answer(&mut self) {
+    pub(crate) fn wrong_answer(&mut self) {
         self.outcome = Some(Err(unexpected(ProviderKind::Chain)));
     }
 
-    fn finish(&mut self, report: &mut Report) -> Result<Credential, Error> {
+    pub(crate) fn finish(&mut self, report: &mut Report) -> Result<Credential, Error> {
         let outcome = self
             .outcome
             .take()
@@ -105,9 +111,9 @@ impl Run {
 
 /// What the last run of a chain found: who answered and who passed.
 #[derive(Debug, Default)]
-struct Report {
-    answered_by: Option<ProviderKind>,
-    passed: Vec<Passed, MAX_PASSED>,
+pub(crate) struct Report {
+    pub(crate) answered_by: Option<ProviderKind>,
+    pub(crate) passed: Vec<Passed, MAX_PASSED>,
 }
 
 /// A chain over any list of providers, asked in the order given.
@@ -221,19 +227,21 @@ impl Members for DefaultMembers {
     }
 }
 
+/// Implements [`Provider`] for a chain type with `run` and `report` fields,
+/// given how to reach its [`Members`].
 macro_rules! chain_provider {
     ($ty:ty, $this:ident => $members:expr) => {
-        impl Provider for $ty {
-            fn kind(&self) -> ProviderKind {
-                ProviderKind::Chain
+        impl $crate::Provider for $ty {
+            fn kind(&self) -> $crate::ProviderKind {
+                $crate::ProviderKind::Chain
             }
 
-            fn poll(&mut self, now: u64) -> Step<'_> {
+            fn poll(&mut self, now: u64) -> $crate::Step<'_> {
                 let $this = self;
                 $this.run.poll($members, now)
             }
 
-            fn handle_env(&mut self, value: Result<Option<&str>, EnvError>) {
+            fn handle_env(&mut self, value: Result<Option<&str>, $crate::io::EnvError>) {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_env(value),
@@ -241,7 +249,7 @@ macro_rules! chain_provider {
                 }
             }
 
-            fn handle_file(&mut self, result: Result<&[u8], FileError>) {
+            fn handle_file(&mut self, result: Result<&[u8], $crate::io::FileError>) {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_file(result),
@@ -249,7 +257,10 @@ macro_rules! chain_provider {
                 }
             }
 
-            fn handle_http(&mut self, result: Result<HttpResponse<'_>, TransportError>) {
+            fn handle_http(
+                &mut self,
+                result: Result<$crate::io::HttpResponse<'_>, $crate::io::TransportError>,
+            ) {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_http(result),
@@ -265,12 +276,15 @@ macro_rules! chain_provider {
                 }
             }
 
-            fn finish(&mut self) -> Result<Credential, Error> {
+            fn finish(&mut self) -> Result<$crate::Credential, $crate::Error> {
                 self.run.finish(&mut self.report)
             }
         }
     };
 }
+
+#[cfg(feature = "std")]
+pub(crate) use chain_provider;
 
 chain_provider!(Chain<'_>, this => &mut *this.members);
 chain_provider!(DefaultChain, this => &mut this.members);
