@@ -139,6 +139,9 @@ fn map_error(error: ureq::Error, https: bool) -> TransportError {
         | ureq::Error::Pem(_)
         | ureq::Error::TlsRequired => TransportError::Tls,
         ureq::Error::Io(e) => map_io(&e, https),
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
+            TransportError::Malformed
+        }
         _ => TransportError::Other,
     }
 }
@@ -149,6 +152,10 @@ fn map_io(error: &std::io::Error, https: bool) -> TransportError {
         ErrorKind::TimedOut | ErrorKind::WouldBlock => TransportError::Timeout,
         // rustls reports handshake and certificate failures as invalid data.
         ErrorKind::InvalidData if https => TransportError::Tls,
+        ErrorKind::UnexpectedEof
+        | ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe => TransportError::Closed,
         // TODO: std gives a failed name lookup no kind of its own; its message
         // is the only sign, so this test follows std's wording.
         _ if error.to_string().contains("failed to lookup address") => TransportError::UnknownHost,

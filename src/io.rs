@@ -191,6 +191,11 @@ pub enum TransportError {
     Tls,
     /// The transport cannot perform this request (for example, no HTTP at all).
     Unsupported,
+    /// The connection closed before the response ended (a body shorter
+    /// than its `Content-Length`, a reset).
+    Closed,
+    /// The server's answer is not HTTP.
+    Malformed,
     /// Any other failure.
     Other,
 }
@@ -204,6 +209,8 @@ impl TransportError {
             Self::Timeout => "timed out",
             Self::Tls => "tls failure",
             Self::Unsupported => "no http transport",
+            Self::Closed => "connection closed before the response ended",
+            Self::Malformed => "response is not valid http",
             Self::Other => "http exchange failed",
         }
     }

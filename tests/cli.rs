@@ -1005,7 +1005,11 @@ fn hostile_replies() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let raw_nul = good.replace("HIDDEN-token", "HIDDEN\0token");
     vec![
         ("truncated body", http_200(half), "sts reply is malformed"),
-        ("body cut before its length", long_cut, "sts request failed"),
+        (
+            "body cut before its length",
+            long_cut,
+            "sts request failed: connection closed before the response ended",
+        ),
         (
             "1 MiB body",
             http_200(mib.as_bytes()),

@@ -516,7 +516,7 @@ fn standalone_gives_up_after_three_attempts() {
 
 #[test]
 fn standalone_does_not_retry_4xx_bad_bodies_or_other_transport_errors() {
-    let cases: [(Reply<'_>, &str); 5] = [
+    let cases: [(Reply<'_>, &str); 7] = [
         (
             Ok((404, "")),
             "cvm: no role bound to this instance (http status 404)",
@@ -530,6 +530,14 @@ fn standalone_does_not_retry_4xx_bad_bodies_or_other_transport_errors() {
             "cvm: role name has characters outside [A-Za-z0-9+=,.@_-]",
         ),
         (Err(TransportError::UnknownHost), "cvm: unknown host"),
+        (
+            Err(TransportError::Closed),
+            "cvm: connection closed before the response ended",
+        ),
+        (
+            Err(TransportError::Malformed),
+            "cvm: response is not valid http",
+        ),
         (Err(TransportError::Other), "cvm: http exchange failed"),
     ];
     for (reply, want) in cases {

@@ -692,11 +692,11 @@ fn tccred_refuses_hostile_metadata_replies() {
         ),
         (
             b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nHIDDEN".to_vec(),
-            "cvm: http exchange failed",
+            "cvm: connection closed before the response ended",
         ),
         (
             b"HIDDEN garbage that is not http\r\n\r\n".to_vec(),
-            "cvm: http exchange failed",
+            "cvm: response is not valid http",
         ),
     ];
     for (reply, message) in cases {

@@ -786,6 +786,14 @@ fn transport_failures_are_transport_errors() {
             "sts: sts request failed: unknown host",
         ),
         (TransportError::Tls, "sts: sts request failed: tls failure"),
+        (
+            TransportError::Closed,
+            "sts: sts request failed: connection closed before the response ended",
+        ),
+        (
+            TransportError::Malformed,
+            "sts: sts request failed: response is not valid http",
+        ),
         (TransportError::Other, "sts: sts request failed"),
     ];
     for (failure, expected) in cases {

@@ -508,6 +508,8 @@ fn transport_message(error: TransportError) -> &'static str {
         TransportError::Timeout => "sts request failed: timed out",
         TransportError::Tls => "sts request failed: tls failure",
         TransportError::Unsupported => "sts request failed: no http transport",
+        TransportError::Closed => "sts request failed: connection closed before the response ended",
+        TransportError::Malformed => "sts request failed: response is not valid http",
         _ => "sts request failed",
     }
 }
