@@ -7,8 +7,8 @@ use heapless::Vec;
 
 use super::json_body::JsonObject;
 use super::sts::{
-    check_duration, check_region, check_role_arn, check_session_name, Call, Endpoint, Order,
-    Setting, BODY, DEFAULT_DURATION, REGION, ROLE_ARN, SESSION_NAME,
+    check_duration, check_region, check_role_arn, check_session_name, BadEndpoint, Call, Endpoint,
+    Order, Setting, BODY, DEFAULT_DURATION, REGION, ROLE_ARN, SESSION_NAME,
 };
 use super::{Provider, Step};
 use crate::credential::Credential;
@@ -45,7 +45,7 @@ pub(crate) struct WebIdentity {
     pub(crate) role_arn: Setting<ROLE_ARN>,
     pub(crate) session_name: Setting<SESSION_NAME>,
     pub(crate) duration: u64,
-    pub(crate) endpoint: Option<Result<Endpoint, Error>>,
+    pub(crate) endpoint: Option<Result<Endpoint, BadEndpoint>>,
 }
 
 impl OidcProvider {
@@ -100,6 +100,12 @@ impl OidcProvider {
             },
             call: Call::new(kind),
         }
+    }
+
+    /// Ends the run with `error` before any exchange (for TKE, whose own
+    /// checks come first): [`finish`](Provider::finish) returns it.
+    pub(crate) fn end(&mut self, error: Error) {
+        self.call.end(Err(error));
     }
 }
 

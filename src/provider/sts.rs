@@ -157,6 +157,28 @@ pub(crate) fn check_region(region: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Why an endpoint was refused; kept instead of an [`Error`] by providers
+/// given one in code, which report it when they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BadEndpoint {
+    /// Not a host or an http(s) URL without a path.
+    Invalid,
+    /// Longer than [`ENDPOINT`].
+    TooLong,
+}
+
+impl From<BadEndpoint> for Error {
+    fn from(bad: BadEndpoint) -> Self {
+        match bad {
+            BadEndpoint::Invalid => Error::new(
+                ErrorKind::InvalidInput,
+                "sts endpoint must be a host or an http(s) url without a path",
+            ),
+            BadEndpoint::TooLong => Error::capacity("sts endpoint is too long", ENDPOINT),
+        }
+    }
+}
+
 /// Where STS requests go: the URL, and the `Host` header taken from it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
@@ -169,13 +191,8 @@ impl Endpoint {
     /// Reads an endpoint: a bare host (`sts.internal.tencentcloudapi.com`,
     /// reached over HTTPS) or an `https://` or `http://` URL with an optional
     /// port and no path but `/`. Plain HTTP is used only when written out.
-    pub(crate) fn parse(text: &str) -> Result<Self, Error> {
-        let invalid = || {
-            Error::new(
-                ErrorKind::InvalidInput,
-                "sts endpoint must be a host or an http(s) url without a path",
-            )
-        };
+    pub(crate) fn parse(text: &str) -> Result<Self, BadEndpoint> {
+        let invalid = || BadEndpoint::Invalid;
         let prefix = |scheme: &str| {
             text.get(..scheme.len())
                 .filter(|head| head.eq_ignore_ascii_case(scheme))
@@ -192,7 +209,7 @@ impl Endpoint {
             return Err(invalid());
         }
 
-        let too_long = || Error::capacity("sts endpoint is too long", ENDPOINT);
+        let too_long = || BadEndpoint::TooLong;
         let mut url = String::new();
         for part in [scheme, authority, "/"] {
             url.push_str(part).map_err(|_| too_long())?;
@@ -267,7 +284,7 @@ pub(crate) struct Order<'a> {
     pub(crate) region: &'a str,
     pub(crate) signer: Signer<'a>,
     /// The endpoint set in code; `None` asks [`ENDPOINT_VARIABLE`] first.
-    pub(crate) endpoint: Option<&'a Result<Endpoint, Error>>,
+    pub(crate) endpoint: Option<&'a Result<Endpoint, BadEndpoint>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -286,76 +303,44 @@ enum Stage {
 /// One exchange with STS: endpoint, request body and headers, reply.
 ///
 /// The body and headers are computed once per run and kept here, so polling
-/// again hands out the same request. Both are zeroized when the run ends.
+/// again hands out the same request. When the run ends they make way for its
+/// outcome (the two share storage) and are zeroized.
 pub(crate) struct Call {
     kind: ProviderKind,
     stage: Stage,
     endpoint: Endpoint,
+    built: bool,
+    issued_at: u64,
+    exchange: Exchange,
+}
+
+/// The request while a run lasts, then the run's outcome.
+enum Exchange {
+    Request(Message),
+    Ended(Result<Credential, Error>),
+}
+
+/// The body and header values of a request, zeroized on drop.
+#[derive(Default)]
+struct Message {
     body: Vec<u8, BODY>,
     header_text: String<HEADER_TEXT>,
     header_spans: Vec<(&'static str, usize, usize), MAX_REQUEST_HEADERS>,
-    built: bool,
-    issued_at: u64,
-    outcome: Option<Result<Credential, Error>>,
 }
 
-impl Call {
-    /// A call whose errors name `kind`.
-    pub(crate) fn new(kind: ProviderKind) -> Self {
-        Self {
-            kind,
-            stage: Stage::Start,
-            endpoint: Endpoint::default_endpoint(),
-            body: Vec::new(),
-            header_text: String::new(),
-            header_spans: Vec::new(),
-            built: false,
-            issued_at: 0,
-            outcome: None,
-        }
+impl Drop for Message {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        self.header_text.zeroize();
     }
+}
 
-    /// The next step. At the start of a run, `prepare` checks the inputs and
-    /// writes the body; an error from it ends the run before any request.
-    pub(crate) fn poll<'s>(
-        &'s mut self,
-        now: u64,
-        order: &Order<'s>,
-        prepare: impl FnOnce(&mut Vec<u8, BODY>) -> Result<(), Error>,
-    ) -> Step<'s> {
-        if self.stage == Stage::Start {
-            let explicit = order.endpoint.cloned();
-            match prepare(&mut self.body).and_then(|()| explicit.transpose()) {
-                Err(e) => self.end(Err(e)),
-                Ok(Some(endpoint)) => {
-                    self.endpoint = endpoint;
-                    self.stage = Stage::Send;
-                }
-                Ok(None) => self.stage = Stage::Endpoint,
-            }
-        }
-        if self.stage == Stage::Send && !self.built {
-            if let Err(e) = self.build(now, order) {
-                self.end(Err(e));
-            }
-        }
-        match self.stage {
-            Stage::Start | Stage::Done => Step::Done,
-            Stage::Endpoint => Step::Env(ENDPOINT_VARIABLE),
-            Stage::Send => {
-                let token = match order.signer {
-                    Signer::Tc3(source) => source.token(),
-                    Signer::Skip => None,
-                };
-                Step::Http(self.request(token))
-            }
-        }
-    }
-
-    fn build(&mut self, now: u64, order: &Order<'_>) -> Result<(), Error> {
+impl Message {
+    /// Signs the body written by `prepare` and keeps the header values.
+    fn build(&mut self, now: u64, host: &str, order: &Order<'_>) -> Result<(), Error> {
         let request = ApiRequest {
             service: "sts",
-            host: self.endpoint.host(),
+            host,
             action: order.action,
             version: VERSION,
             region: order.region,
@@ -391,13 +376,11 @@ impl Call {
                     Error::capacity("too many sts request headers", MAX_REQUEST_HEADERS)
                 })?;
         }
-        self.issued_at = now;
-        self.built = true;
         Ok(())
     }
 
-    /// The request, with `token` (the source credential's) as `X-TC-Token`.
-    fn request<'s>(&'s self, token: Option<&'s str>) -> HttpRequest<'s> {
+    /// The request to `endpoint`, with `token` (the source credential's) as `X-TC-Token`.
+    fn request<'s>(&'s self, endpoint: &'s Endpoint, token: Option<&'s str>) -> HttpRequest<'s> {
         let mut headers = Vec::new();
         for &(name, start, end) in &self.header_spans {
             let value = match name {
@@ -409,13 +392,76 @@ impl Call {
         }
         HttpRequest {
             method: Method::Post,
-            url: self.endpoint.url(),
+            url: endpoint.url(),
             headers,
             body: &self.body,
             connect_timeout_ms: CONNECT_TIMEOUT_MS,
             total_timeout_ms: TOTAL_TIMEOUT_MS,
             allow_proxy: true,
             max_body: limits::RESPONSE_BODY,
+        }
+    }
+}
+
+impl Call {
+    /// A call whose errors name `kind`.
+    pub(crate) fn new(kind: ProviderKind) -> Self {
+        Self {
+            kind,
+            stage: Stage::Start,
+            endpoint: Endpoint::default_endpoint(),
+            built: false,
+            issued_at: 0,
+            exchange: Exchange::Request(Message::default()),
+        }
+    }
+
+    /// The next step. At the start of a run, `prepare` checks the inputs and
+    /// writes the body; an error from it ends the run before any request.
+    pub(crate) fn poll<'s>(
+        &'s mut self,
+        now: u64,
+        order: &Order<'s>,
+        prepare: impl FnOnce(&mut Vec<u8, BODY>) -> Result<(), Error>,
+    ) -> Step<'s> {
+        if self.stage == Stage::Start {
+            let explicit = order.endpoint.cloned().map(|e| e.map_err(Error::from));
+            let prepared = match &mut self.exchange {
+                Exchange::Request(message) => prepare(&mut message.body),
+                Exchange::Ended(_) => Err(unexpected(self.kind)),
+            };
+            match prepared.and_then(|()| explicit.transpose()) {
+                Err(e) => self.end(Err(e)),
+                Ok(Some(endpoint)) => {
+                    self.endpoint = endpoint;
+                    self.stage = Stage::Send;
+                }
+                Ok(None) => self.stage = Stage::Endpoint,
+            }
+        }
+        if self.stage == Stage::Send && !self.built {
+            let built = match &mut self.exchange {
+                Exchange::Request(message) => message.build(now, self.endpoint.host(), order),
+                Exchange::Ended(_) => Err(unexpected(self.kind)),
+            };
+            match built {
+                Ok(()) => {
+                    self.issued_at = now;
+                    self.built = true;
+                }
+                Err(e) => self.end(Err(e)),
+            }
+        }
+        match (self.stage, &self.exchange) {
+            (Stage::Endpoint, _) => Step::Env(ENDPOINT_VARIABLE),
+            (Stage::Send, Exchange::Request(message)) => {
+                let token = match order.signer {
+                    Signer::Tc3(source) => source.token(),
+                    Signer::Skip => None,
+                };
+                Step::Http(message.request(&self.endpoint, token))
+            }
+            _ => Step::Done,
         }
     }
 
@@ -432,7 +478,7 @@ impl Call {
                     self.endpoint = endpoint;
                     self.stage = Stage::Send;
                 }
-                Err(e) => self.end(Err(named(e))),
+                Err(e) => self.end(Err(named(e.into()))),
             },
             Err(EnvError::NotUnicode) => {
                 let e = Error::new(ErrorKind::InvalidInput, "value is not valid utf-8");
@@ -458,18 +504,20 @@ impl Call {
         self.end(Err(unexpected(self.kind)));
     }
 
-    /// Ends the run with `outcome`, unless it already has one.
+    /// Ends the run with `outcome`, unless it already has one. The request
+    /// is dropped (and zeroized) to make room for it.
     pub(crate) fn end(&mut self, outcome: Result<Credential, Error>) {
-        if self.outcome.is_none() {
-            self.outcome = Some(outcome);
+        if let Exchange::Request(_) = self.exchange {
+            self.exchange = Exchange::Ended(outcome);
         }
         self.stage = Stage::Done;
     }
 
     /// The outcome of the run, naming the provider; readies the next run.
     pub(crate) fn finish(&mut self) -> Result<Credential, Error> {
-        let outcome = match (self.stage, self.outcome.take()) {
-            (Stage::Done, Some(outcome)) => outcome,
+        let ended = core::mem::replace(&mut self.exchange, Exchange::Request(Message::default()));
+        let outcome = match (self.stage, ended) {
+            (Stage::Done, Exchange::Ended(outcome)) => outcome,
             _ => Err(unexpected(self.kind)),
         };
         self.reset();
@@ -480,13 +528,6 @@ impl Call {
     pub(crate) fn reset(&mut self) {
         // The old call is dropped, which zeroizes its buffers.
         *self = Self::new(self.kind);
-    }
-}
-
-impl Drop for Call {
-    fn drop(&mut self) {
-        self.body.zeroize();
-        self.header_text.zeroize();
     }
 }
 
@@ -536,7 +577,7 @@ struct AssumeRole {
     policy: Setting<POLICY>,
     external_id: Setting<EXTERNAL_ID>,
     region: Setting<REGION>,
-    endpoint: Option<Result<Endpoint, Error>>,
+    endpoint: Option<Result<Endpoint, BadEndpoint>>,
 }
 
 impl StsProvider {

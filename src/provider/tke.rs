@@ -58,8 +58,8 @@ pub struct TkeProvider {
     read: [Read; 6],
     token_file: Setting<{ limits::PATH }>,
     named_session: bool,
+    /// Also holds the error of a run stopped before the exchange.
     oidc: OidcProvider,
-    error: Option<Error>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +70,7 @@ enum Stage {
     TokenFile,
     /// The OIDC exchange runs.
     Exchange,
-    /// Stopped before the exchange: `error` is set.
+    /// Stopped before the exchange: the OIDC call holds the error.
     Done,
 }
 
@@ -98,7 +98,6 @@ impl TkeProvider {
             token_file: Setting::Unset,
             named_session: false,
             oidc: OidcProvider::serving(ProviderKind::Tke),
-            error: None,
         }
     }
 
@@ -119,7 +118,8 @@ impl TkeProvider {
     }
 
     fn stop(&mut self, error: Error) {
-        self.error.get_or_insert(error);
+        // The first error wins: the call keeps the outcome it ended with.
+        self.oidc.end(error);
         self.stage = Stage::Done;
     }
 
@@ -329,10 +329,9 @@ impl Provider for TkeProvider {
     }
 
     fn finish(&mut self) -> Result<Credential, Error> {
-        let outcome = match (self.stage, self.error.take()) {
-            (_, Some(e)) => Err(e),
-            (Stage::Exchange, None) => self.oidc.finish(),
-            _ => Err(unexpected(ProviderKind::Tke)),
+        let outcome = match self.stage {
+            Stage::Exchange | Stage::Done => self.oidc.finish(),
+            Stage::Variable(_) | Stage::TokenFile => Err(unexpected(ProviderKind::Tke)),
         };
         self.reset();
         outcome.map_err(|e| e.with_provider(ProviderKind::Tke))
