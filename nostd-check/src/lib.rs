@@ -9,15 +9,24 @@ use tencentcloud_credential::provider::profile::parse;
 use tencentcloud_credential::sign::tc3::{sign, Payload, Tc3Request};
 use tencentcloud_credential::Credential;
 
-const PROFILE: &[u8] = b"[default]\nsecret_id = AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE\n\
-secret_key = Gu5t9xGARNpq86cd98joQYCN3EXAMPLE\n";
+/// Room for the profile text handed in.
+pub const PROFILE_ROOM: usize = 1024;
 
-/// Parses a built-in profile file, signs a request with its credential at
-/// `timestamp`, and writes the 64-character signature into `out`.
-/// Returns false when any step fails.
+/// Parses the first `len` bytes of `profile` as a credentials file, signs a
+/// request with its `default` credential at `timestamp`, and writes the
+/// 64-character signature into `out`. Returns false when any step fails.
+/// The inputs come from the caller, so the optimizer can fold none of it.
 #[no_mangle]
-pub extern "C" fn tccred_sign_check(timestamp: u64, out: &mut [u8; 64]) -> bool {
-    let Ok(profile) = parse(PROFILE, "default") else {
+pub extern "C" fn tccred_sign_check(
+    profile: &[u8; PROFILE_ROOM],
+    len: usize,
+    timestamp: u64,
+    out: &mut [u8; 64],
+) -> bool {
+    let Some(text) = profile.get(..len) else {
+        return false;
+    };
+    let Ok(profile) = parse(text, "default") else {
         return false;
     };
     let (Some(id), Some(key)) = (profile.secret_id, profile.secret_key) else {
