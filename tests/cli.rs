@@ -923,6 +923,55 @@ fn emulated_sts_errors_reach_call_and_export() {
     );
 }
 
+/// `--metadata-body` and `--sts-body` serve a file verbatim: a malformed
+/// document and a reply without credentials each end in their exact error.
+#[test]
+fn emulated_bodies_from_files_reach_the_providers() {
+    let dir = scratch_dir();
+    let document = dir.join("document.json");
+    std::fs::write(&document, r#"{"TmpSecretId":"AKIDx","Code":"Success""#).unwrap();
+    let reply = dir.join("reply.json");
+    std::fs::write(&reply, r#"{"Response":{"RequestId":"req-file"}}"#).unwrap();
+    let emulator = Emulator::start(&[
+        "--role",
+        "reader",
+        "--secret",
+        "AKIDlong=longkey",
+        "--metadata-body",
+        document.to_str().unwrap(),
+        "--sts-body",
+        reply.to_str().unwrap(),
+    ]);
+    let failed = |stderr: &str| Ran {
+        code: Some(1),
+        stdout: String::new(),
+        stderr: stderr.into(),
+    };
+    let cvm = [("TENCENTCLOUD_METADATA_ENDPOINT", emulator.base.as_str())];
+    assert_eq!(
+        run(&["export", "--provider", "cvm"], &cvm),
+        failed("tccred: cvm: metadata credentials document is malformed\n")
+    );
+    let sts = [
+        ("TENCENTCLOUD_SECRET_ID", "AKIDlong"),
+        ("TENCENTCLOUD_SECRET_KEY", "longkey"),
+        ("TENCENTCLOUD_STS_ENDPOINT", emulator.base.as_str()),
+    ];
+    let export = [
+        "export",
+        "--provider",
+        "sts",
+        "--role-arn",
+        ROLE_ARN,
+        "--role-session-name",
+        "cli-test",
+    ];
+    assert_eq!(
+        run(&export, &sts),
+        failed("tccred: sts: sts reply lacks a field (key Response.Credentials)\n")
+    );
+}
+
 // --- hostile replies from a loopback server ------------------------------
 
 /// A loopback server answering every request with `reply`; its base URL.

@@ -227,6 +227,28 @@ fn delay_holds_the_answer_and_a_short_timeout_gives_up() {
     );
 }
 
+/// STS's delay and blackhole hold POSTs as the metadata ones hold GETs.
+#[test]
+fn sts_delay_and_blackhole_hold_the_answer() {
+    let delayed = Emulator::start(EmulatorScript::new().sts_delay_ms(300)).unwrap();
+    let url = delayed.base_url() + "/";
+    let start = Instant::now();
+    let (status, body) = send(&request(Method::Post, &url)).unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    assert_eq!(status, 200);
+    assert_eq!(
+        json(&body)["Response"]["Error"]["Code"].as_str(),
+        Some("InvalidAction")
+    );
+
+    let held = Emulator::start(EmulatorScript::new().sts_blackhole()).unwrap();
+    let url = held.base_url() + "/";
+    let mut hasty = request(Method::Post, &url);
+    hasty.total_timeout_ms = 300;
+    assert_eq!(send(&hasty), Err(TransportError::Timeout));
+    assert_eq!(held.requests()[0].verdict, "blackholed");
+}
+
 #[test]
 fn blackhole_times_out_within_the_total_timeout() {
     let mut emulator = Emulator::start(EmulatorScript::new().roles("r").blackhole()).unwrap();

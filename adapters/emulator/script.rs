@@ -78,6 +78,10 @@ pub struct StsScript {
     pub expires_in_secs: i64,
     /// `Response.Error` `Code` and `Message` to answer a well-formed request with.
     pub error: Option<(String, String)>,
+    /// Wait this long before answering any STS request.
+    pub delay_ms: u64,
+    /// Accept and read STS requests but never answer until stopped.
+    pub blackhole: bool,
 }
 
 impl fmt::Debug for StsScript {
@@ -89,6 +93,8 @@ impl fmt::Debug for StsScript {
             .field("status", &self.status)
             .field("expires_in_secs", &self.expires_in_secs)
             .field("error", &self.error)
+            .field("delay_ms", &self.delay_ms)
+            .field("blackhole", &self.blackhole)
             .finish()
     }
 }
@@ -101,6 +107,8 @@ impl Default for StsScript {
             status: 200,
             expires_in_secs: 3600,
             error: None,
+            delay_ms: 0,
+            blackhole: false,
         }
     }
 }
@@ -203,6 +211,20 @@ impl EmulatorScript {
     #[must_use]
     pub fn sts_error(mut self, code: &str, message: &str) -> Self {
         self.sts.error = Some((code.to_string(), message.to_string()));
+        self
+    }
+
+    /// Waits `ms` milliseconds before answering each STS request.
+    #[must_use]
+    pub fn sts_delay_ms(mut self, ms: u64) -> Self {
+        self.sts.delay_ms = ms;
+        self
+    }
+
+    /// Accepts STS requests and never answers them.
+    #[must_use]
+    pub fn sts_blackhole(mut self) -> Self {
+        self.sts.blackhole = true;
         self
     }
 }

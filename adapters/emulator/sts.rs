@@ -18,6 +18,15 @@ pub(crate) fn answer(
     request_id: u64,
 ) -> Outcome {
     let action = request.header("x-tc-action").unwrap_or_default();
+    if script.blackhole {
+        return Outcome {
+            answer: Answer::Hold,
+            action: action.to_string(),
+            signature_ok: false,
+            verdict: "blackholed",
+            delay_ms: 0,
+        };
+    }
     let checked = match action {
         "AssumeRole" => {
             let signed = Signed {
@@ -74,7 +83,7 @@ pub(crate) fn answer(
         action: action.to_string(),
         signature_ok: checked.is_ok(),
         verdict: checked.unwrap_or_else(|why| why),
-        delay_ms: 0,
+        delay_ms: script.delay_ms,
     }
 }
 

@@ -227,12 +227,25 @@ pub struct EmulateArgs {
     /// Answer every STS request with this error, as CODE:MESSAGE.
     #[arg(long)]
     pub sts_error: Option<String>,
+    /// Answer every metadata credentials request with the contents of this
+    /// file, verbatim (a malformed document, say).
+    #[arg(long)]
+    pub metadata_body: Option<PathBuf>,
+    /// Answer every STS request with the contents of this file, verbatim.
+    #[arg(long)]
+    pub sts_body: Option<PathBuf>,
     /// Wait this long before answering each metadata request.
     #[arg(long, default_value_t = 0)]
     pub delay_ms: u64,
+    /// Wait this long before answering each STS request.
+    #[arg(long, default_value_t = 0)]
+    pub sts_delay_ms: u64,
     /// Accept metadata requests and never answer them.
     #[arg(long)]
     pub blackhole: bool,
+    /// Accept STS requests and never answer them.
+    #[arg(long)]
+    pub sts_blackhole: bool,
     /// Stop after this many seconds.
     #[arg(long)]
     pub seconds: Option<u64>,

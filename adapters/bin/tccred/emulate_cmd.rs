@@ -1,5 +1,6 @@
 //! `tccred emulate`: the metadata service and STS on a local port, for offline tests.
 
+use std::path::Path;
 use std::time::Duration;
 
 use tencentcloud_credential::adapters::emulator::{Emulator, EmulatorScript};
@@ -35,11 +36,23 @@ pub fn run(args: &EmulateArgs) -> Result<(), Failure> {
         let (code, message) = error.split_once(':').unwrap_or((error, ""));
         script = script.sts_error(code, message);
     }
+    if let Some(path) = &args.metadata_body {
+        script = script.creds_body(&read_body(path)?);
+    }
+    if let Some(path) = &args.sts_body {
+        script = script.sts_reply(&read_body(path)?);
+    }
     if args.delay_ms > 0 {
         script = script.metadata_delay_ms(args.delay_ms);
     }
+    if args.sts_delay_ms > 0 {
+        script = script.sts_delay_ms(args.sts_delay_ms);
+    }
     if args.blackhole {
         script = script.blackhole();
+    }
+    if args.sts_blackhole {
+        script = script.sts_blackhole();
     }
 
     let emulator = Emulator::start_at(args.listen.as_str(), script)
@@ -56,4 +69,11 @@ pub fn run(args: &EmulateArgs) -> Result<(), Failure> {
     }
     eprintln!("tccred: served {} requests", emulator.request_count());
     Ok(())
+}
+
+/// A reply body from a file: its bytes as text (invalid UTF-8 replaced).
+fn read_body(path: &Path) -> Result<String, Failure> {
+    std::fs::read(path)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
 }
