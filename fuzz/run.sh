@@ -66,7 +66,8 @@ if ! cargo +nightly fuzz build "${flags[@]}"; then
 fi
 # The built binaries, run directly: `cargo fuzz run` would rebuild them
 # whenever a source file changes while the targets run.
-bin="target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
+# cargo-fuzz builds into CARGO_TARGET_DIR when it is set (relative to fuzz/).
+bin="${CARGO_TARGET_DIR:-target}/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 
 logs="${FUZZ_LOGS:-logs}"
 mkdir -p "$logs"
