@@ -740,7 +740,9 @@ fn a_server_that_never_answers_ends_in_time() {
         err.contains("; cvm: metadata service not found: timed out"),
         "{err}"
     );
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // The chain's bound is 3 s; its metadata step gives up after 2 s.
+    assert!(took >= Duration::from_secs(2), "took {took:?}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
 
     // Through the library, an STS endpoint that never answers fails after its own timeout.
     let source = Credential::new("AKIDsource", "HIDDEN-source", None).unwrap();
@@ -748,9 +750,8 @@ fn a_server_that_never_answers_ends_in_time() {
     let start = Instant::now();
     let e = tencentcloud_credential::adapters::resolve(&mut sts).unwrap_err();
     assert_eq!(shown(&e), "sts: sts request failed: timed out");
-    assert!(
-        start.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        start.elapsed()
-    );
+    // STS's whole exchange may take 10 s.
+    let took = start.elapsed();
+    assert!(took >= Duration::from_secs(10), "took {took:?}");
+    assert!(took < Duration::from_secs(12), "took {took:?}");
 }
