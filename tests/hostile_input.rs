@@ -494,7 +494,11 @@ fn an_answer_nobody_asked_for_ends_every_run() {
                     provider.handle_env(Ok(None));
                     steps += 1;
                 }
-                let _ = provider.finish();
+                assert!(steps < 64, "{name} never finished");
+                if let Err(e) = provider.finish() {
+                    let shown = format!("{e} {e:?}");
+                    assert!(!shown.contains("HIDDEN"), "{name}: {shown}");
+                }
                 continue;
             }
             assert!(matches!(provider.poll(NOW), Step::Done), "{name} {answer}");
