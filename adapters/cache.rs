@@ -3,13 +3,13 @@
 
 use std::any::Any;
 use std::boxed::Box;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::string::{String, ToString};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError, Weak};
 use std::thread;
 use std::thread_local;
 
@@ -30,6 +30,10 @@ type JitterSource = Box<dyn FnMut() -> u64 + Send>;
 ///   keeps a few copies of the credential, each behind its own read lock
 ///   and reference count on its own cache line, and spreads the reading
 ///   threads over them, so that readers on different cores do not contend.
+///   Each thread also remembers, weakly, which copy it read last and from
+///   which store: until the cache stores again, it reads that copy without
+///   taking the lock. The clock is still read on every call, and the
+///   credential is served only while the policy says it is valid.
 /// - One refresh runs at a time however many threads ask (single flight).
 ///   When a refresh is due but the cached credential is still valid, the
 ///   first reader to notice starts it on a background thread and every
@@ -55,6 +59,11 @@ pub struct CredentialCache<P, E = ProcessEnv, F = RealFiles, T = UreqTransport, 
 
 /// What the cache's handle and its background refresher share.
 struct Shared<P, E, F, T, C> {
+    /// This cache's number, never reused: names its copies in threads' [`LOCAL`].
+    id: u64,
+    /// Stores so far. Bumped after each store has written every shard, so a
+    /// thread's copy read at an older count may be out of date.
+    generation: AtomicU64,
     shards: Box<[Shard]>,
     refresher: Mutex<Refresher<P, E, F, T>>,
     clock: C,
@@ -98,9 +107,48 @@ const MAX_SHARDS: usize = 32;
 /// The next shard number to hand to a thread that reads a cache for the first time.
 static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
 
+/// The number of the next cache made.
+static NEXT_CACHE: AtomicU64 = AtomicU64::new(1);
+
+/// Caches a thread remembers its last read of at once (a cache's number
+/// picks the place, so a fifth cache takes the place of one of these).
+const REMEMBERED: usize = 4;
+
 thread_local! {
     /// This thread's shard number (taken modulo each cache's shard count).
     static SHARD: Cell<Option<usize>> = const { Cell::new(None) };
+
+    /// This thread's last read of each of a few caches.
+    static LOCAL: RefCell<[Remembered; REMEMBERED]> =
+        const { RefCell::new([Remembered::NONE; REMEMBERED]) };
+}
+
+/// A thread's last read of one cache: the shard's credential and schedule
+/// as they were at `generation` or later.
+///
+/// The credential is held weakly: a thread never keeps a credential alive
+/// (or its secret in memory) after the cache has let go of it.
+struct Remembered {
+    /// The cache's number; 0 for none.
+    cache: u64,
+    generation: u64,
+    credential: Weak<Credential>,
+    cached: Cached,
+}
+
+impl Remembered {
+    const NONE: Self = Self {
+        cache: 0,
+        generation: 0,
+        credential: Weak::new(),
+        cached: Cached::Nothing,
+    };
+}
+
+/// Where a cache's read is remembered in [`LOCAL`].
+fn remembered_at(cache: u64) -> usize {
+    // The remainder is below REMEMBERED, so it fits.
+    (cache % REMEMBERED as u64) as usize
 }
 
 /// The shard number of the calling thread: threads are dealt out in turn.
@@ -159,6 +207,8 @@ where
         let shards = (0..shard_count()).map(|_| Shard::default()).collect();
         Self {
             shared: Arc::new(Shared {
+                id: NEXT_CACHE.fetch_add(1, Ordering::Relaxed),
+                generation: AtomicU64::new(0),
                 shards,
                 refresher: Mutex::new(Refresher {
                     provider,
@@ -204,7 +254,10 @@ where
     pub fn get(&self) -> Result<Arc<Credential>, Error> {
         let shared = &self.shared;
         let now = shared.clock.now();
-        let (credential, cached) = shared.peek();
+        let (credential, cached) = match shared.recall() {
+            Some((credential, cached)) => (Some(credential), cached),
+            None => shared.peek(),
+        };
         let decision = match credential {
             Some(_) => shared.policy.decide(cached, now),
             None => Decision::MustRefresh,
@@ -258,19 +311,67 @@ where
     T: Transport + Send + 'static,
     C: Clock + Send + Sync + 'static,
 {
-    /// The calling thread's copy of the cached credential, and its schedule.
+    /// What this thread read last from this cache, when the cache has not
+    /// stored since: the credential (if still held by the cache) and its
+    /// schedule. Takes no lock.
+    #[inline]
+    fn recall(&self) -> Option<(Arc<Credential>, Cached)> {
+        let generation = self.generation.load(Ordering::Acquire);
+        LOCAL
+            .try_with(|local| {
+                let local = local.try_borrow().ok()?;
+                let last = local.get(remembered_at(self.id))?;
+                if last.cache != self.id || last.generation != generation {
+                    return None;
+                }
+                Some((last.credential.upgrade()?, last.cached))
+            })
+            .ok()
+            .flatten()
+    }
+
+    /// The calling thread's copy of the cached credential, and its schedule;
+    /// remembered for [`recall`](Self::recall).
     fn peek(&self) -> (Option<Arc<Credential>>, Cached) {
+        // Read before the shard: what the shard holds is then from this
+        // store or a later one, never an earlier one.
+        let generation = self.generation.load(Ordering::Acquire);
         // The count is a power of two: the mask picks a shard without a division.
         let shard = self.shards.get(shard_number() & (self.shards.len() - 1));
         let Some(Shard(lock)) = shard else {
             return (None, Cached::Nothing);
         };
-        let slot = lock.read().unwrap_or_else(PoisonError::into_inner);
-        (slot.credential.clone(), slot.cached)
+        let (credential, cached) = {
+            let slot = lock.read().unwrap_or_else(PoisonError::into_inner);
+            (slot.credential.clone(), slot.cached)
+        };
+        if let Some(credential) = &credential {
+            self.remember(generation, credential, cached);
+        }
+        (credential, cached)
     }
 
-    /// Puts `credential` in every shard, each its own copy. Only the holder
-    /// of the refresh lock stores, so shards differ only while it does.
+    /// Keeps what this thread read at `generation`, for [`recall`](Self::recall).
+    fn remember(&self, generation: u64, credential: &Arc<Credential>, cached: Cached) {
+        // A thread being torn down, or a reentrant call, just skips it.
+        let _ = LOCAL.try_with(|local| {
+            let Ok(mut local) = local.try_borrow_mut() else {
+                return;
+            };
+            if let Some(last) = local.get_mut(remembered_at(self.id)) {
+                *last = Remembered {
+                    cache: self.id,
+                    generation,
+                    credential: Arc::downgrade(credential),
+                    cached,
+                };
+            }
+        });
+    }
+
+    /// Puts `credential` in every shard, each its own copy, then counts the
+    /// store, so that threads read the shards again. Only the holder of the
+    /// refresh lock stores, so shards differ only while it does.
     fn store(&self, credential: Option<&Credential>, cached: Cached) {
         for Shard(lock) in self.shards.iter() {
             let copy = credential.map(|c| Arc::new(c.clone()));
@@ -280,6 +381,7 @@ where
                 cached,
             };
         }
+        self.generation.fetch_add(1, Ordering::Release);
     }
 
     /// The refresh lock, taken over from a refresher that panicked.
@@ -508,5 +610,136 @@ impl Drop for CredentialInfo {
         self.secret_id.zeroize();
         self.secret_key.zeroize();
         self.token.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::{EnvError, FileError, HttpResponse, NoTransport, TransportError};
+    use crate::{ProviderKind, Step};
+    use std::format;
+    use std::vec::Vec;
+
+    /// A clock the test moves.
+    #[derive(Clone)]
+    struct FakeClock(Arc<AtomicU64>);
+
+    impl Clock for FakeClock {
+        fn now(&self) -> u64 {
+            self.0.load(Ordering::SeqCst)
+        }
+    }
+
+    /// Issues `<name>-<n>` valid for `lifetime` seconds on its n-th run.
+    struct Issuer {
+        name: &'static str,
+        runs: u64,
+        lifetime: u64,
+        now: u64,
+    }
+
+    impl Provider for Issuer {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::Static
+        }
+
+        fn poll(&mut self, now: u64) -> Step<'_> {
+            self.now = now;
+            Step::Done
+        }
+
+        fn handle_env(&mut self, _: Result<Option<&str>, EnvError>) {}
+
+        fn handle_file(&mut self, _: Result<&[u8], FileError>) {}
+
+        fn handle_http(&mut self, _: Result<HttpResponse<'_>, TransportError>) {}
+
+        fn finish(&mut self) -> Result<Credential, Error> {
+            self.runs += 1;
+            let id = format!("AKID{}-{}", self.name, self.runs);
+            let credential = Credential::new(&id, "key", None)?;
+            Ok(credential.with_expiry(self.now + self.lifetime))
+        }
+    }
+
+    type TestCache = CredentialCache<Issuer, ProcessEnv, RealFiles, NoTransport, FakeClock>;
+
+    fn cache(name: &'static str, clock: &FakeClock) -> TestCache {
+        let issuer = Issuer {
+            name,
+            runs: 0,
+            lifetime: 3600,
+            now: 0,
+        };
+        CredentialCache::from_parts(
+            issuer,
+            ProcessEnv::default(),
+            RealFiles::default(),
+            NoTransport,
+            clock.clone(),
+        )
+        .with_jitter(|| 0)
+    }
+
+    fn id(cache: &TestCache) -> String {
+        cache.get().expect("a credential").secret_id().to_string()
+    }
+
+    #[test]
+    fn a_reader_sees_every_store_and_never_an_expired_credential() {
+        let clock = FakeClock(Arc::new(AtomicU64::new(1_000)));
+        let cache = cache("a", &clock);
+        assert_eq!(id(&cache), "AKIDa-1");
+        // Held here, the old credential stays alive after the cache lets go
+        // of it: the thread must notice the store, not a dead reference.
+        let held = cache.get().expect("a credential");
+        assert_eq!(held.secret_id(), "AKIDa-1");
+        // Inside the refresh window: served meanwhile, replaced in the background.
+        clock.0.store(1_000 + 3600 - 100, Ordering::SeqCst);
+        let _ = id(&cache);
+        while cache.is_refreshing() {
+            thread::yield_now();
+        }
+        assert_eq!(id(&cache), "AKIDa-2");
+        drop(held);
+        // At its expiry a remembered credential is not served.
+        let expiry = cache.cached().expires_at().expect("temporary");
+        clock.0.store(expiry, Ordering::SeqCst);
+        assert_eq!(id(&cache), "AKIDa-3");
+        assert!(cache.get().expect("fresh").expires_at() > Some(expiry));
+    }
+
+    #[test]
+    fn remembered_reads_keep_no_credential_alive() {
+        let clock = FakeClock(Arc::new(AtomicU64::new(1_000)));
+        let cache = cache("b", &clock);
+        // The refresh hands out its own copy; the reads after it, the shard's.
+        drop(cache.get().expect("a credential"));
+        let first = cache.get().expect("a credential");
+        let again = cache.get().expect("a credential");
+        // The shard's copy and the two handed out: the thread keeps none.
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(Arc::strong_count(&first), 3);
+        drop(again);
+        let weak = Arc::downgrade(&first);
+        drop(cache);
+        assert_eq!(Arc::strong_count(&first), 1);
+        drop(first);
+        assert!(weak.upgrade().is_none());
+    }
+
+    #[test]
+    fn caches_read_by_one_thread_are_told_apart() {
+        // More caches than a thread remembers, read in turn.
+        let clock = FakeClock(Arc::new(AtomicU64::new(1_000)));
+        let names = ["c0", "c1", "c2", "c3", "c4", "c5"];
+        let caches: Vec<TestCache> = names.iter().map(|name| cache(name, &clock)).collect();
+        for _ in 0..3 {
+            for (cache, name) in caches.iter().zip(names) {
+                assert_eq!(id(cache), format!("AKID{name}-1"));
+            }
+        }
+        assert!(caches.iter().all(|cache| cache.refreshes() == 1));
     }
 }

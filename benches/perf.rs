@@ -178,4 +178,11 @@ mod cached {
                 .expect("cached")
         });
     }
+
+    /// The clock reading every `get` makes: the floor under a cached read.
+    #[divan::bench]
+    fn clock() -> impl Sized {
+        use tencentcloud_credential::io::Clock;
+        SystemClock.now()
+    }
 }

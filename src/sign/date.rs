@@ -2,9 +2,7 @@
 
 use core::fmt;
 
-use heapless::String;
-
-use super::digits::Decimal;
+use super::digits::{Decimal, PAIRS};
 
 /// Seconds in a UTC day (unix time has no leap seconds).
 const DAY: u64 = 86_400;
@@ -22,50 +20,64 @@ pub struct UtcDate {
     year: u64,
     month: u8,
     day: u8,
-    text: String<TEXT>,
+    /// The ASCII text in `text[..len]`, zeros after it. Signing uses the
+    /// bytes; [`as_str`](Self::as_str) makes them text when asked.
+    text: [u8; TEXT],
+    len: usize,
 }
 
 impl UtcDate {
     /// The UTC day that contains `timestamp` (unix seconds).
     pub fn from_unix(timestamp: u64) -> Self {
         let (year, month, day) = civil_from_days(timestamp / DAY);
-        let mut text = String::new();
-        let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
-        if year < 10_000 {
-            // The usual case, a character at a time.
-            for c in [
-                digit(year / 1000),
-                digit(year / 100),
-                digit(year / 10),
-                digit(year),
-                '-',
-                digit(u64::from(month) / 10),
-                digit(u64::from(month)),
-                '-',
-                digit(u64::from(day) / 10),
-                digit(u64::from(day)),
-            ] {
-                let _ = text.push(c);
+        let mut text = [0u8; TEXT];
+        let len = if year < 10_000 {
+            // The usual case: ten ASCII bytes.
+            let pair = |n: u64| PAIRS.get((n % 100) as usize).copied().unwrap_or_default();
+            let [y1, y2] = pair(year / 100);
+            let [y3, y4] = pair(year);
+            let [m1, m2] = pair(month.into());
+            let [d1, d2] = pair(day.into());
+            let bytes = [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2];
+            if let Some(slots) = text.get_mut(..bytes.len()) {
+                slots.copy_from_slice(&bytes);
             }
+            bytes.len()
         } else {
-            // At most 12 + 6 bytes, so every push fits.
-            let _ = text.push_str(Decimal::of(year).as_str());
-            let _ = text.push('-');
-            let _ = text.push_str(Decimal::padded(month.into(), 2).as_str());
-            let _ = text.push('-');
-            let _ = text.push_str(Decimal::padded(day.into(), 2).as_str());
-        }
+            // At most 12 + 1 + 2 + 1 + 2 bytes, so every piece fits.
+            let mut len = 0;
+            for piece in [
+                Decimal::of(year).as_bytes(),
+                b"-",
+                Decimal::padded(month.into(), 2).as_bytes(),
+                b"-",
+                Decimal::padded(day.into(), 2).as_bytes(),
+            ] {
+                if let Some(slots) = text.get_mut(len..len + piece.len()) {
+                    slots.copy_from_slice(piece);
+                    len += piece.len();
+                }
+            }
+            len
+        };
         Self {
             year,
             month,
             day,
             text,
+            len,
         }
     }
 
     /// The date as `YYYY-MM-DD`.
     pub fn as_str(&self) -> &str {
-        &self.text
+        // Only ASCII digits and '-' were written.
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The date as ASCII bytes, `YYYY-MM-DD`.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or_default()
     }
 
     /// The year (1970 or later).
@@ -86,13 +98,13 @@ impl UtcDate {
 
 impl fmt::Display for UtcDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for UtcDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "UtcDate({})", self.text)
+        write!(f, "UtcDate({})", self.as_str())
     }
 }
 

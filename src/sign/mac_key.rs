@@ -51,31 +51,43 @@ impl MacKey {
 
     /// Hashes `key` (zero-padded to a block) XOR ipad and XOR opad.
     fn padded<const N: usize>(key: &[u8; N]) -> Self {
-        let mut blocks = [
-            GenericArray::<u8, U64>::from([0x36; 64]),
-            GenericArray::<u8, U64>::from([0x5c; 64]),
-        ];
-        for block in &mut blocks {
-            for (slot, byte) in block.iter_mut().zip(key) {
-                *slot ^= byte;
-            }
+        let mut inner_block = GenericArray::<u8, U64>::from([0x36; 64]);
+        let mut outer_block = GenericArray::<u8, U64>::from([0x5c; 64]);
+        let pads = inner_block.iter_mut().zip(outer_block.iter_mut());
+        for ((inner, outer), byte) in pads.zip(key) {
+            *inner ^= byte;
+            *outer ^= byte;
         }
-        let [inner_block, outer_block] = &blocks;
         let (mut inner, mut outer) = (INITIAL, INITIAL);
-        compress256(&mut inner, core::slice::from_ref(inner_block));
-        compress256(&mut outer, core::slice::from_ref(outer_block));
+        compress256(&mut inner, core::slice::from_ref(&inner_block));
+        compress256(&mut outer, core::slice::from_ref(&outer_block));
         // Only the first N bytes came from the key; the rest is the pad alone.
-        for block in &mut blocks {
+        for block in [&mut inner_block, &mut outer_block] {
             block.get_mut(..N).unwrap_or_default().zeroize();
         }
         Self { inner, outer }
     }
 
     /// The MAC of `message` under this key.
+    ///
+    /// A message that fits one block with its padding (a date, a service
+    /// name, `tc3_request`) is hashed without a stream: two compressions.
     pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
-        let mut stream = self.start();
-        stream.update(message);
-        stream.finish()
+        if message.len() >= LENGTH_AT {
+            let mut stream = self.start();
+            stream.update(message);
+            return stream.finish();
+        }
+        let mut block = GenericArray::<u8, U64>::default();
+        if let Some(slots) = block.get_mut(..message.len()) {
+            copy_short(slots, message);
+        }
+        pad(&mut block, message.len(), BLOCK + message.len() as u64);
+        // The inner digest is a hash of the keyed pad and the message, not
+        // key material (see `MacStream::finish`), so it is not cleared.
+        let mut inner = self.inner;
+        compress256(&mut inner, core::slice::from_ref(&block));
+        outer_digest(&self.outer, &inner)
     }
 
     /// A MAC of a new message under this key.
@@ -89,8 +101,8 @@ impl MacKey {
 
 impl Drop for MacKey {
     fn drop(&mut self) {
-        self.inner.zeroize();
-        self.outer.zeroize();
+        self.inner.as_mut_slice().zeroize();
+        self.outer.as_mut_slice().zeroize();
     }
 }
 
@@ -100,8 +112,51 @@ impl fmt::Debug for MacKey {
     }
 }
 
-/// An HMAC-SHA256 of a message fed in pieces; text can be written with
-/// `core::fmt`.
+/// Writes the SHA-256 padding of a message whose last block holds `filled`
+/// bytes, and `length` bytes in all, into that block: a 0x80 byte, and the
+/// length in bits in the last eight bytes. The bytes between are zero already,
+/// and `filled` is below [`LENGTH_AT`].
+fn pad(block: &mut GenericArray<u8, U64>, filled: usize, length: u64) {
+    if let Some(first) = block.get_mut(filled) {
+        *first = 0x80;
+    }
+    put_length(block, length);
+}
+
+/// Writes a message length of `length` bytes, in bits, at the end of `block`.
+fn put_length(block: &mut GenericArray<u8, U64>, length: u64) {
+    if let Some(slots) = block.get_mut(LENGTH_AT..) {
+        slots.copy_from_slice(&length.wrapping_mul(8).to_be_bytes());
+    }
+}
+
+/// HMAC's outer hash: from the state after the outer pad block, the inner
+/// digest (given as its state words) is the one remaining block.
+fn outer_digest(outer: &[u32; 8], inner: &[u32; 8]) -> [u8; 32] {
+    let mut block = GenericArray::<u8, U64>::default();
+    for (slot, word) in block.chunks_exact_mut(4).zip(inner) {
+        slot.copy_from_slice(&word.to_be_bytes());
+    }
+    pad(&mut block, 32, BLOCK + 32);
+    let mut state = *outer;
+    compress256(&mut state, core::slice::from_ref(&block));
+    let digest = digest_of(&state);
+    // The MAC may itself be a key (kDate, kService, kSigning): the words
+    // left here are cleared; the caller clears what it was given.
+    state.as_mut_slice().zeroize();
+    digest
+}
+
+/// The digest bytes of a final SHA-256 state.
+fn digest_of(state: &[u32; 8]) -> [u8; 32] {
+    let mut digest = [0u8; 32];
+    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
+        out.copy_from_slice(&word.to_be_bytes());
+    }
+    digest
+}
+
+/// An HMAC-SHA256 of a message fed in pieces.
 pub(crate) struct MacStream {
     inner: Stream,
     outer: [u32; 8],
@@ -109,6 +164,7 @@ pub(crate) struct MacStream {
 
 impl MacStream {
     /// Feeds the next piece of the message.
+    #[inline]
     pub(crate) fn update(&mut self, bytes: &[u8]) {
         self.inner.update(bytes);
     }
@@ -118,30 +174,21 @@ impl MacStream {
         // The inner digest is a hash of the keyed pad and the message, not
         // key material: without the outer state it gives nothing away, so
         // it is not cleared. The states are.
-        let inner = self.inner.finish();
-        let mut outer = Stream::resume(self.outer);
-        outer.update(&inner);
-        outer.finish()
+        self.inner.finish();
+        outer_digest(&self.outer, &self.inner.state)
     }
 }
 
 impl Drop for MacStream {
     fn drop(&mut self) {
-        self.outer.zeroize();
+        self.outer.as_mut_slice().zeroize();
     }
 }
 
-impl fmt::Write for MacStream {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// SHA-256 of bytes fed in pieces, e.g. written with `core::fmt`.
+/// SHA-256 of bytes fed in pieces.
 ///
 /// Cheaper than `sha2::Sha256` for many small pieces, which is how the
-/// canonical request is written.
+/// canonical request is written, and to start and finish.
 pub(crate) struct Sha256Stream(Stream);
 
 impl Sha256Stream {
@@ -155,16 +202,16 @@ impl Sha256Stream {
         })
     }
 
+    /// Feeds the next piece.
+    #[inline]
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
     /// The SHA-256 of everything written.
     pub(crate) fn finish(mut self) -> [u8; 32] {
-        self.0.finish()
-    }
-}
-
-impl fmt::Write for Sha256Stream {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
+        self.0.finish();
+        digest_of(&self.0.state)
     }
 }
 
@@ -203,57 +250,66 @@ impl Stream {
         self.update_across(bytes);
     }
 
-    /// Feeds a piece that fills the block, hashing every block it completes.
+    /// Feeds a piece that fills the block: completes the block, hashes the
+    /// whole blocks that follow straight from `bytes`, and keeps the rest.
     #[inline(never)]
-    fn update_across(&mut self, mut bytes: &[u8]) {
+    fn update_across(&mut self, bytes: &[u8]) {
         self.length = self.length.wrapping_add(bytes.len() as u64);
-        while !bytes.is_empty() {
+        let mut rest = bytes;
+        if self.filled > 0 {
             let room = self.block.len() - self.filled;
-            let (now, rest) = bytes.split_at(room.min(bytes.len()));
+            let (now, after) = rest.split_at(room.min(rest.len()));
             let end = self.filled + now.len();
             if let Some(slots) = self.block.get_mut(self.filled..end) {
                 slots.copy_from_slice(now);
             }
-            bytes = rest;
             self.filled = end;
-            if self.filled == self.block.len() {
-                compress256(&mut self.state, core::slice::from_ref(&self.block));
-                // Bytes past `filled` stay zero, so `finish` need not clear them.
-                self.block = GenericArray::default();
-                self.filled = 0;
+            rest = after;
+            if self.filled < self.block.len() {
+                return;
             }
+            compress256(&mut self.state, core::slice::from_ref(&self.block));
+            // Bytes past `filled` stay zero, so `finish` need not clear them.
+            self.block = GenericArray::default();
+            self.filled = 0;
         }
+        // `filled` is 0 here, so the block is all zeros.
+        let mut blocks = rest.chunks_exact(self.block.len());
+        for block in &mut blocks {
+            compress256(
+                &mut self.state,
+                core::slice::from_ref(GenericArray::from_slice(block)),
+            );
+        }
+        let tail = blocks.remainder();
+        if let Some(slots) = self.block.get_mut(..tail.len()) {
+            slots.copy_from_slice(tail);
+        }
+        self.filled = tail.len();
     }
 
-    /// Pads, hashes the last block(s) and returns the digest.
-    fn finish(&mut self) -> [u8; 32] {
-        let bits = self.length.wrapping_mul(8).to_be_bytes();
+    /// Pads and hashes the last block(s); the digest is then `state`.
+    fn finish(&mut self) {
         // `filled` is always below 64 between updates, and the bytes after
         // it are zero: the padding is a 0x80 byte and the length.
-        if let Some(first) = self.block.get_mut(self.filled) {
-            *first = 0x80;
-        }
         if self.filled >= LENGTH_AT {
+            if let Some(first) = self.block.get_mut(self.filled) {
+                *first = 0x80;
+            }
             compress256(&mut self.state, core::slice::from_ref(&self.block));
             self.block = GenericArray::default();
-        }
-        if let Some(length) = self.block.get_mut(LENGTH_AT..) {
-            length.copy_from_slice(&bits);
+            put_length(&mut self.block, self.length);
+        } else {
+            pad(&mut self.block, self.filled, self.length);
         }
         compress256(&mut self.state, core::slice::from_ref(&self.block));
-
-        let mut digest = [0u8; 32];
-        for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
-            out.copy_from_slice(&word.to_be_bytes());
-        }
-        digest
     }
 }
 
 /// Copies `from` into `to` (of the same length) with a few fixed-size moves
 /// when short, rather than a call to `memcpy` for a handful of bytes.
 #[inline(always)]
-fn copy_short(to: &mut [u8], from: &[u8]) {
+pub(crate) fn copy_short(to: &mut [u8], from: &[u8]) {
     fn ends<const N: usize>(to: &mut [u8], from: &[u8]) {
         // Two copies of N bytes, from the start and to the end, that
         // overlap for lengths between N and 2N.
@@ -280,6 +336,7 @@ fn copy_short(to: &mut [u8], from: &[u8]) {
         4..=7 => ends::<4>(to, from),
         8..=15 => ends::<8>(to, from),
         16..=32 => ends::<16>(to, from),
+        33..=64 => ends::<32>(to, from),
         _ => to.copy_from_slice(from),
     }
 }
@@ -289,7 +346,7 @@ impl Drop for Stream {
     // only the message (a date, a service, the string to sign, a canonical
     // request), which is not; a caller that hashes a secret clears it.
     fn drop(&mut self) {
-        self.state.zeroize();
+        self.state.as_mut_slice().zeroize();
     }
 }
 
@@ -321,11 +378,36 @@ mod tests {
             let mut whole = prepared.start();
             whole.update(message);
             assert_eq!(whole.finish(), expected, "whole, length {len}");
-            let mut cut = prepared.start();
-            for piece in message.chunks(7) {
-                cut.update(piece);
+            assert_eq!(prepared.mac(message), expected, "mac, length {len}");
+            // Pieces that fit the block, fill it exactly, and span blocks
+            // from a partly filled one.
+            for size in [7, 64, 65, 130] {
+                let mut cut = prepared.start();
+                for piece in message.chunks(size) {
+                    cut.update(piece);
+                }
+                assert_eq!(cut.finish(), expected, "pieces of {size}, length {len}");
             }
-            assert_eq!(cut.finish(), expected, "in pieces, length {len}");
+        }
+    }
+
+    #[test]
+    fn hashes_as_sha256_at_every_length_and_cut() {
+        use sha2::Digest;
+        let message: Vec<u8> = (0..400u32).map(|i| (i * 17 % 253) as u8).collect();
+        for len in 0..message.len() {
+            let message = &message[..len];
+            let expected: [u8; 32] = Sha256::digest(message).into();
+            for size in [1, 3, 63, 64, 100, 400] {
+                let mut stream = Sha256Stream::new();
+                // A first piece that leaves the block part filled.
+                let (first, rest) = message.split_at(len.min(5));
+                stream.update(first);
+                for piece in rest.chunks(size) {
+                    stream.update(piece);
+                }
+                assert_eq!(stream.finish(), expected, "pieces of {size}, length {len}");
+            }
         }
     }
 

@@ -1,10 +1,11 @@
 //! The header set of an API 3.0 request, signed with TC3 or sent unsigned.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
 use heapless::String;
 
-use super::tc3::{self, Authorization, Payload, Tc3Request, UNSIGNED_PAYLOAD};
+use super::digits::Decimal;
+use super::tc3::{self, has_control, Authorization, Payload, Tc3Request, UNSIGNED_PAYLOAD};
 use crate::credential::Credential;
 use crate::error::{Error, ErrorKind};
 
@@ -176,7 +177,8 @@ pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Heade
         ("x-tc-language", request.language.unwrap_or_default()),
     ];
     for (key, value) in values {
-        if value.chars().any(char::is_control) {
+        // `has_control` is `char::is_control` on the UTF-8 bytes.
+        if has_control(value) {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
                 "header value contains a control character",
@@ -187,8 +189,11 @@ pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Heade
 
     let action = capitalized(request.action)?;
     let mut timestamp = String::new();
-    // Twenty digits hold any u64.
-    let _ = write!(timestamp, "{}", request.timestamp);
+    // Twenty digits hold any u64; pushed as characters, which costs less
+    // than checking ten bytes are UTF-8.
+    for &digit in Decimal::of(request.timestamp).as_bytes() {
+        let _ = timestamp.push(char::from(digit));
+    }
 
     let authorization = match signer {
         Signer::Tc3(credential) => {
@@ -236,6 +241,15 @@ pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Heade
 fn capitalized(action: &str) -> Result<String<MAX_ACTION>, Error> {
     let too_long = || Error::capacity("action is too long", MAX_ACTION).with_key("x-tc-action");
     let mut out = String::new();
+    // The usual case: an ASCII first letter, so a character starts after it.
+    if let (Some(first), Some(rest)) = (action.bytes().next(), action.get(1..)) {
+        if first.is_ascii() {
+            out.push(char::from(first.to_ascii_uppercase()))
+                .map_err(|_| too_long())?;
+            out.push_str(rest).map_err(|_| too_long())?;
+            return Ok(out);
+        }
+    }
     let mut chars = action.chars();
     if let Some(first) = chars.next() {
         for c in first.to_uppercase() {

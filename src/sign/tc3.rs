@@ -17,7 +17,7 @@ use zeroize::Zeroize;
 use super::date::UtcDate;
 use super::digits::Decimal;
 use super::key_cache::MAX_CACHED_SERVICE;
-use super::mac_key::{MacKey, Sha256Stream};
+use super::mac_key::{copy_short, MacKey, MacStream, Sha256Stream};
 use crate::error::{Error, ErrorKind};
 
 /// The algorithm name that starts the string to sign and the header.
@@ -39,6 +39,29 @@ const TERMINATOR: &str = "tc3_request";
 /// Lower-case hex length of a SHA-256 digest.
 const HEX_LEN: usize = 64;
 
+/// How the `Authorization` value starts: the algorithm and `Credential=`.
+const CREDENTIAL_PREFIX: &[u8] = b"TC3-HMAC-SHA256 Credential=";
+
+/// The first line of the string to sign: the algorithm.
+const ALGORITHM_LINE: &[u8] = b"TC3-HMAC-SHA256\n";
+
+/// Bodies up to this size are hashed with this crate's SHA-256 stream,
+/// which costs less to start and finish; longer ones with `sha2`, which
+/// hashes many blocks in one call.
+const SHORT_BODY: usize = 512;
+
+/// The SHA-256 of an empty body (a GET's), known ahead.
+const EMPTY_HASH: PayloadHash = PayloadHash([
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+]);
+
+/// The SHA-256 of `UNSIGNED-PAYLOAD`, known ahead.
+const UNSIGNED_PAYLOAD_HASH: PayloadHash = PayloadHash([
+    0x43, 0x8d, 0x41, 0x09, 0xef, 0x0d, 0x67, 0x6b, 0x8c, 0x2c, 0x7e, 0xd1, 0x3c, 0xdf, 0xcb, 0x41,
+    0x8e, 0x49, 0x4d, 0x53, 0xb8, 0x43, 0xd4, 0x63, 0x4c, 0xe3, 0xb1, 0x08, 0x5f, 0x07, 0xbb, 0x96,
+]);
+
 /// What the canonical request says about the body.
 #[derive(Clone, Copy)]
 pub enum Payload<'a> {
@@ -58,7 +81,7 @@ impl Payload<'_> {
         match self {
             Self::Bytes(bytes) => PayloadHash::of(bytes),
             Self::Hashed(hash) => *hash,
-            Self::Unsigned => PayloadHash::of(UNSIGNED_PAYLOAD.as_bytes()),
+            Self::Unsigned => UNSIGNED_PAYLOAD_HASH,
         }
     }
 }
@@ -81,6 +104,14 @@ pub struct PayloadHash([u8; 32]);
 impl PayloadHash {
     /// The SHA-256 of `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
+        if bytes.is_empty() {
+            return EMPTY_HASH;
+        }
+        if bytes.len() <= SHORT_BODY {
+            let mut hasher = Sha256Stream::new();
+            hasher.update(bytes);
+            return Self(hasher.finish());
+        }
         Self(Sha256::digest(bytes).into())
     }
 
@@ -124,21 +155,31 @@ const HEX_PAIRS: [[u8; 2]; 256] = {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct HexDigest(String<HEX_LEN>);
 
-impl HexDigest {
-    fn of(bytes: &[u8; 32]) -> Self {
-        let mut text = [0u8; HEX_LEN];
-        for (pair, byte) in text.chunks_exact_mut(2).zip(bytes) {
+/// 32 bytes as 64 lower-case hex digits (ASCII).
+fn hex(bytes: &[u8; 32]) -> [u8; HEX_LEN] {
+    let mut text = [0u8; HEX_LEN];
+    // Four bytes at a time, their eight digits stored as one word.
+    for (out, four) in text.chunks_exact_mut(8).zip(bytes.chunks_exact(4)) {
+        let mut word = 0u64;
+        for (shift, byte) in (0..64).step_by(16).zip(four) {
             // A byte always indexes the 256 entries.
             let digits = HEX_PAIRS
                 .get(usize::from(*byte))
                 .copied()
                 .unwrap_or_default();
-            pair.copy_from_slice(&digits);
+            word |= u64::from(u16::from_le_bytes(digits)) << shift;
         }
+        out.copy_from_slice(&word.to_le_bytes());
+    }
+    text
+}
+
+impl HexDigest {
+    fn of(bytes: &[u8; 32]) -> Self {
         // Hex digits are ASCII and exactly fill the string, so this cannot fail.
-        let mut hex = String::new();
-        let _ = hex.push_str(core::str::from_utf8(&text).unwrap_or_default());
-        Self(hex)
+        let mut hex_text = String::new();
+        let _ = hex_text.push_str(core::str::from_utf8(&hex(bytes)).unwrap_or_default());
+        Self(hex_text)
     }
 
     /// The hex text.
@@ -330,9 +371,9 @@ impl fmt::Debug for SigningKey {
 
 impl Drop for SigningKey {
     fn drop(&mut self) {
-        self.date_key.zeroize();
-        self.service_key.zeroize();
-        self.signing_key.zeroize();
+        self.date_key.as_mut_slice().zeroize();
+        self.service_key.as_mut_slice().zeroize();
+        self.signing_key.as_mut_slice().zeroize();
     }
 }
 
@@ -437,9 +478,10 @@ pub(crate) fn signing_mac_key(secret_key: &str, date: &UtcDate, service: &str) -
     let mut service_key = hmac_once(&date_key, service.as_bytes());
     let mut signing_key = hmac_once(&service_key, TERMINATOR.as_bytes());
     let key = MacKey::new(&signing_key);
-    date_key.zeroize();
-    service_key.zeroize();
-    signing_key.zeroize();
+    // Slices, not arrays: a slice is cleared in one fill, an array a byte at a time.
+    date_key.as_mut_slice().zeroize();
+    service_key.as_mut_slice().zeroize();
+    signing_key.as_mut_slice().zeroize();
     key
 }
 
@@ -473,45 +515,142 @@ pub(crate) fn sign_checked(
 ) -> Result<Authorization, Error> {
     // Everything but the signature first, so a value too long fails before any hashing.
     let too_long = || Error::capacity("authorization header is too long", MAX_AUTHORIZATION);
-    let mut value = String::<MAX_AUTHORIZATION>::new();
-    let pieces = [ALGORITHM, " Credential=", secret_id];
-    pieces
-        .iter()
-        .try_for_each(|piece| value.push_str(piece))
-        .map_err(|_| too_long())?;
-    let id_end = value.len();
-    let pieces = ["/", date.as_str(), "/", request.service, "/", TERMINATOR];
-    pieces
-        .iter()
-        .try_for_each(|piece| value.push_str(piece))
-        .map_err(|_| too_long())?;
-    let scope_end = value.len();
-    value.push_str(", SignedHeaders=").map_err(|_| too_long())?;
-    let headers_start = value.len();
     let order = HeaderOrder::of(request);
-    write_signed_headers(request, &order, &mut value).map_err(|_| too_long())?;
-    let headers_end = value.len();
-    value.push_str(", Signature=").map_err(|_| too_long())?;
-    if value.len() + HEX_LEN > MAX_AUTHORIZATION {
+    let mut value = Value::new();
+    let marks = write_head(&mut value, secret_id, date, request, &order).map_err(|_| too_long())?;
+    if value.len + HEX_LEN > MAX_AUTHORIZATION {
         return Err(too_long());
     }
 
-    let canonical_hash = hash_canonical_request(request, &order);
-    let mut mac = key.start();
-    write_string_to_sign_unchecked(request, date, &canonical_hash.hex(), &mut mac)
-        .map_err(|_| too_long())?;
-    let signature = mac.finish();
-    value
-        .push_str(HexDigest::of(&signature).as_str())
-        .map_err(|_| too_long())?;
+    // The canonical request takes the signed header names as the value has them.
+    let mut hasher = Sha256Stream::new();
+    let payload_hash = hex(request.payload.hash().as_bytes());
+    let signed = value.get(marks.headers_start..marks.headers_end);
+    // Writing into a hasher never fails.
+    let _ = write_canonical(request, &order, &payload_hash, Some(signed), &mut hasher);
+    let canonical_hash = hex(&hasher.finish());
 
+    let mut mac = key.start();
+    let scope = value.get(marks.id_end + 1..marks.scope_end);
+    let _ = write_string_to_sign_to(&mut mac, request.timestamp, &[scope], &canonical_hash);
+    let signature = mac.finish();
+    value.put(&hex(&signature)).map_err(|_| too_long())?;
+
+    // Every piece was UTF-8, cut at character boundaries, so this cannot fail.
+    let text = core::str::from_utf8(value.get(..value.len)).map_err(|_| too_long())?;
     Ok(Authorization {
-        value,
+        value: String::try_from(text).map_err(|_| too_long())?,
+        id_end: marks.id_end,
+        scope_end: marks.scope_end,
+        headers_start: marks.headers_start,
+        headers_end: marks.headers_end,
+    })
+}
+
+/// Where the parts of an `Authorization` value end, as [`write_head`] wrote them.
+struct Marks {
+    id_end: usize,
+    scope_end: usize,
+    headers_start: usize,
+    headers_end: usize,
+}
+
+/// Writes the `Authorization` value up to `Signature=`.
+fn write_head(
+    value: &mut Value,
+    secret_id: &str,
+    date: &UtcDate,
+    request: &Tc3Request<'_>,
+    order: &HeaderOrder,
+) -> Result<Marks, fmt::Error> {
+    value.put(CREDENTIAL_PREFIX)?;
+    value.put(secret_id.as_bytes())?;
+    let id_end = value.len;
+    value.put(b"/")?;
+    value.put(date.as_bytes())?;
+    value.put(b"/")?;
+    value.put(request.service.as_bytes())?;
+    value.put(b"/")?;
+    value.put(TERMINATOR.as_bytes())?;
+    let scope_end = value.len;
+    value.put(b", SignedHeaders=")?;
+    let headers_start = value.len;
+    write_signed_headers(request, order, value)?;
+    let headers_end = value.len;
+    value.put(b", Signature=")?;
+    Ok(Marks {
         id_end,
         scope_end,
         headers_start,
         headers_end,
     })
+}
+
+/// The `Authorization` value as it is built: bytes in place, made a `str`
+/// once at the end.
+struct Value {
+    bytes: [u8; MAX_AUTHORIZATION],
+    len: usize,
+}
+
+impl Value {
+    fn new() -> Self {
+        Self {
+            bytes: [0; MAX_AUTHORIZATION],
+            len: 0,
+        }
+    }
+
+    /// The bytes written at `range` (empty for a range never written).
+    fn get(&self, range: impl core::slice::SliceIndex<[u8], Output = [u8]>) -> &[u8] {
+        self.bytes.get(range).unwrap_or_default()
+    }
+}
+
+/// Where the canonical request, the string to sign and the signed header
+/// list go: a hash, a MAC, the `Authorization` value, or any `fmt::Write`.
+trait Sink {
+    /// Writes `bytes`: a whole `str`, ASCII, or a part of a `str` cut at
+    /// character boundaries.
+    fn put(&mut self, bytes: &[u8]) -> fmt::Result;
+}
+
+impl Sink for Sha256Stream {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.update(bytes);
+        Ok(())
+    }
+}
+
+impl Sink for MacStream {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.update(bytes);
+        Ok(())
+    }
+}
+
+impl Sink for Value {
+    /// Fails when the value would pass [`MAX_AUTHORIZATION`].
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> fmt::Result {
+        let end = self.len + bytes.len();
+        let slots = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        copy_short(slots, bytes);
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// A `fmt::Write` as a [`Sink`], for the text the public functions write.
+struct Text<'w, W: ?Sized>(&'w mut W);
+
+impl<W: fmt::Write + ?Sized> Sink for Text<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.0
+            .write_str(core::str::from_utf8(bytes).map_err(|_| fmt::Error)?)
+    }
 }
 
 /// Writes the canonical request of `request` into `out`, for tests and
@@ -525,7 +664,8 @@ pub fn write_canonical_request(
 ) -> Result<(), Error> {
     check(request)?;
     let order = HeaderOrder::of(request);
-    write_canonical(request, &order, &request.payload.hash().hex(), out).map_err(|_| writer_full())
+    let payload_hash = hex(request.payload.hash().as_bytes());
+    write_canonical(request, &order, &payload_hash, None, &mut Text(out)).map_err(|_| writer_full())
 }
 
 /// The SHA-256 of the canonical request, computed without holding it.
@@ -547,8 +687,16 @@ pub fn write_string_to_sign(
 ) -> Result<(), Error> {
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
-    let hash = hash_canonical_request(request, &HeaderOrder::of(request)).hex();
-    write_string_to_sign_unchecked(request, &date, &hash, out).map_err(|_| writer_full())
+    let hash = hash_canonical_request(request, &HeaderOrder::of(request));
+    let scope = [
+        date.as_bytes(),
+        b"/",
+        request.service.as_bytes(),
+        b"/",
+        TERMINATOR.as_bytes(),
+    ];
+    write_string_to_sign_to(&mut Text(out), request.timestamp, &scope, &hex(&hash.0))
+        .map_err(|_| writer_full())
 }
 
 fn writer_full() -> Error {
@@ -557,85 +705,158 @@ fn writer_full() -> Error {
 
 fn hash_canonical_request(request: &Tc3Request<'_>, order: &HeaderOrder) -> PayloadHash {
     let mut hasher = Sha256Stream::new();
+    let payload_hash = hex(request.payload.hash().as_bytes());
     // Writing into a hasher never fails.
-    let _ = write_canonical(request, order, &request.payload.hash().hex(), &mut hasher);
+    let _ = write_canonical(request, order, &payload_hash, None, &mut hasher);
     PayloadHash(hasher.finish())
 }
 
+/// Writes the canonical request; `signed` is the signed header list when
+/// it was written already (as [`write_signed_headers`] writes it).
 fn write_canonical(
     request: &Tc3Request<'_>,
     order: &HeaderOrder,
-    payload_hash: &HexDigest,
-    out: &mut impl fmt::Write,
+    payload_hash: &[u8; HEX_LEN],
+    signed: Option<&[u8]>,
+    out: &mut impl Sink,
 ) -> fmt::Result {
-    out.write_str(request.method)?;
-    out.write_str("\n")?;
-    out.write_str(request.path)?;
-    out.write_str("\n")?;
-    out.write_str(request.query)?;
-    out.write_str("\n")?;
+    out.put(request.method.as_bytes())?;
+    out.put(b"\n")?;
+    out.put(request.path.as_bytes())?;
+    out.put(b"\n")?;
+    out.put(request.query.as_bytes())?;
+    out.put(b"\n")?;
     for (name, value) in order.headers(request) {
-        write_lower(out, name)?;
-        out.write_str(":")?;
-        write_lower(out, value.trim_ascii())?;
-        out.write_str("\n")?;
+        put_lower(out, name)?;
+        out.put(b":")?;
+        put_lower(out, value.trim_ascii())?;
+        out.put(b"\n")?;
     }
-    out.write_str("\n")?;
-    write_signed_headers(request, order, out)?;
-    out.write_str("\n")?;
-    out.write_str(payload_hash.as_str())
+    out.put(b"\n")?;
+    match signed {
+        Some(list) => out.put(list)?,
+        None => write_signed_headers(request, order, out)?,
+    }
+    out.put(b"\n")?;
+    out.put(payload_hash)
 }
 
 fn write_signed_headers(
     request: &Tc3Request<'_>,
     order: &HeaderOrder,
-    out: &mut impl fmt::Write,
+    out: &mut impl Sink,
 ) -> fmt::Result {
     for (i, (name, _)) in order.headers(request).enumerate() {
         if i > 0 {
-            out.write_str(";")?;
+            out.put(b";")?;
         }
-        write_lower(out, name)?;
+        put_lower(out, name)?;
     }
     Ok(())
 }
 
-fn write_string_to_sign_unchecked(
-    request: &Tc3Request<'_>,
-    date: &UtcDate,
-    canonical_hash: &HexDigest,
-    out: &mut impl fmt::Write,
+/// Writes the string to sign; `scope` is the credential scope, in pieces.
+fn write_string_to_sign_to(
+    out: &mut impl Sink,
+    timestamp: u64,
+    scope: &[&[u8]],
+    canonical_hash: &[u8; HEX_LEN],
 ) -> fmt::Result {
-    let timestamp = Decimal::of(request.timestamp);
-    let pieces = [
-        ALGORITHM,
-        "\n",
-        timestamp.as_str(),
-        "\n",
-        date.as_str(),
-        "/",
-        request.service,
-        "/",
-        TERMINATOR,
-        "\n",
-        canonical_hash.as_str(),
-    ];
-    pieces.iter().try_for_each(|piece| out.write_str(piece))
+    out.put(ALGORITHM_LINE)?;
+    out.put(Decimal::of(timestamp).as_bytes())?;
+    out.put(b"\n")?;
+    for piece in scope {
+        out.put(piece)?;
+    }
+    out.put(b"\n")?;
+    out.put(canonical_hash)
 }
 
-/// Writes `s` with ASCII upper-case letters lowered, in as few pieces as it can.
-fn write_lower(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
-    // A fold rather than `any`: no early exit, but the compiler vectorizes it.
-    let upper = s
-        .bytes()
-        .fold(false, |upper, b| upper | b.is_ascii_uppercase());
-    if !upper {
-        return out.write_str(s);
+/// Writes `s` with ASCII upper-case letters lowered: whole when it has none,
+/// else in pieces of up to 64 bytes cut at character boundaries.
+#[inline]
+fn put_lower(out: &mut impl Sink, s: &str) -> fmt::Result {
+    if !has_upper(s.as_bytes()) {
+        return out.put(s.as_bytes());
     }
-    for c in s.chars() {
-        out.write_char(c.to_ascii_lowercase())?;
+    put_lowered(out, s)
+}
+
+/// [`put_lower`] of a string that has upper-case letters.
+#[inline(never)]
+fn put_lowered(out: &mut impl Sink, s: &str) -> fmt::Result {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // A character is at most 4 bytes, so a boundary is at most 3 back.
+        let mut end = rest.len().min(64);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (now, after) = rest.split_at(end);
+        let mut lowered = [0u8; 64];
+        for (slot, byte) in lowered.iter_mut().zip(now.bytes()) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        out.put(lowered.get(..end).unwrap_or_default())?;
+        rest = after;
     }
     Ok(())
+}
+
+/// Bytes with the high bit set, eight to a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether `test` finds anything in `bytes`, read as words of eight bytes
+/// (little-endian): `test` marks a byte by setting its high bit.
+///
+/// A test that looks for some byte may see one twice, so the last word
+/// overlaps the one before; fewer than eight bytes are padded with `fill`.
+#[inline]
+fn any_in_words(bytes: &[u8], fill: u8, test: impl Fn(u64) -> u64) -> bool {
+    let word = |eight: &[u8]| u64::from_le_bytes(eight.try_into().unwrap_or([fill; 8]));
+    if bytes.len() < 8 {
+        let mut last = [fill; 8];
+        if let Some(slots) = last.get_mut(..bytes.len()) {
+            copy_short(slots, bytes);
+        }
+        return test(u64::from_le_bytes(last)) & HIGH_BITS != 0;
+    }
+    let mut found = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        found |= test(word(chunk));
+    }
+    if !chunks.remainder().is_empty() {
+        let end = bytes.get(bytes.len() - 8..).unwrap_or_default();
+        found |= test(word(end));
+    }
+    found & HIGH_BITS != 0
+}
+
+/// True when `bytes` holds an ASCII upper-case letter.
+#[inline]
+fn has_upper(bytes: &[u8]) -> bool {
+    any_in_words(bytes, 0, |word| {
+        // Per byte, without carries between bytes: the low seven bits plus
+        // 0x3f reach 0x80 from 'A' on, plus 0x25 from past 'Z' on.
+        let low = word & !HIGH_BITS;
+        let from_a = low.wrapping_add(0x3f3f_3f3f_3f3f_3f3f);
+        let past_z = low.wrapping_add(0x2525_2525_2525_2525);
+        from_a & !past_z & !word
+    })
+}
+
+/// True when every byte is printable ASCII (0x20 to 0x7e).
+#[inline]
+fn printable_ascii(bytes: &[u8]) -> bool {
+    !any_in_words(bytes, b' ', |word| {
+        // Per byte, without carries: the low seven bits plus 0x60 reach 0x80
+        // from a space on, plus 0x01 only for DEL; the high bit is non-ASCII.
+        let low = word & !HIGH_BITS;
+        let below_space = !low.wrapping_add(0x6060_6060_6060_6060);
+        let delete = low.wrapping_add(0x0101_0101_0101_0101);
+        word | below_space | delete
+    })
 }
 
 /// Header `index` of the signed set: content-type, host, then the extra ones.
@@ -680,7 +901,10 @@ impl HeaderOrder {
         let count = header_count(request);
         let mut index = [0u8; SORTED_AT_ONCE];
         let at_once = count <= SORTED_AT_ONCE;
-        if at_once {
+        if count == 2 {
+            // Only content-type and host, already in order.
+            index = [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        } else if at_once {
             sort_indices(request, &mut index, count);
         }
         Self { index, at_once }
@@ -759,16 +983,20 @@ pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
     if has_control(request.query) {
         return invalid("query string contains a control character", "query");
     }
-    if request.service.is_empty()
-        || request.service.contains('/')
-        || request
-            .service
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace())
-    {
+    if !valid_service(request.service) {
         return invalid("service name is invalid", "service");
     }
-    for index in 0..header_count(request) {
+    // content-type and host: names that are tokens and differ, so only the
+    // values need a look.
+    for (name, value) in [
+        ("content-type", request.content_type),
+        ("host", request.host),
+    ] {
+        if has_control(value) {
+            return invalid("header value contains a control character", name);
+        }
+    }
+    for index in 2..header_count(request) {
         let Some((name, value)) = header(request, index) else {
             continue;
         };
@@ -789,6 +1017,17 @@ pub(crate) fn check(request: &Tc3Request<'_>) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A service name is not empty and holds no `/`, control or white space character.
+fn valid_service(service: &str) -> bool {
+    // The usual case: visible ASCII only.
+    if !service.is_empty() && service.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+        return true;
+    }
+    !(service.is_empty()
+        || service.contains('/')
+        || service.chars().any(|c| c.is_control() || c.is_whitespace()))
 }
 
 pub(crate) fn check_secret_id(secret_id: &str) -> Result<(), Error> {
@@ -847,15 +1086,15 @@ const TOKEN_BYTES: [bool; 256] = {
 
 /// True when `s` holds a control character (`char::is_control`: U+0000 to
 /// U+001F and U+007F to U+009F), tested on the UTF-8 bytes.
-fn has_control(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    // The usual case, printable ASCII, as a fold the compiler vectorizes.
-    if bytes
-        .iter()
-        .fold(true, |ok, b| ok & (0x20..0x7f).contains(b))
-    {
-        return false;
-    }
+#[inline]
+pub(crate) fn has_control(s: &str) -> bool {
+    // The usual case, printable ASCII, settled eight bytes at a time.
+    !printable_ascii(s.as_bytes()) && has_control_slow(s.as_bytes())
+}
+
+/// [`has_control`] byte by byte.
+#[inline(never)]
+fn has_control_slow(bytes: &[u8]) -> bool {
     let c1 = |i: usize| {
         bytes
             .get(i + 1)
@@ -910,10 +1149,10 @@ fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
         for (slot, byte) in block.iter_mut().zip(digest.iter()) {
             *slot = *byte;
         }
-        digest.zeroize();
+        digest.as_mut_slice().zeroize();
     }
-    let key = MacKey::from_block(&block).mac(date.as_str().as_bytes());
-    block.zeroize();
+    let key = MacKey::from_block(&block).mac(date.as_bytes());
+    block.as_mut_slice().zeroize();
     key
 }
 
@@ -1122,6 +1361,116 @@ mod tests {
         for (text, control) in cases {
             assert_eq!(has_control(text), control, "{text:?}");
             assert_eq!(text.chars().any(char::is_control), control, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn byte_tests_match_their_definitions_at_every_length_and_place() {
+        // Each length up to three words, with one odd byte at each place.
+        let odd = [
+            b'A', b'Z', b'@', b'[', b'a', 0x00, 0x1f, b' ', 0x7e, 0x7f, 0x80, 0xc1, 0xda, 0xff,
+        ];
+        for len in 0..=24 {
+            for at in 0..len.max(1) {
+                for &byte in &odd {
+                    let mut bytes = std::vec![b'x'; len];
+                    if let Some(slot) = bytes.get_mut(at) {
+                        *slot = byte;
+                    }
+                    let upper = bytes.iter().any(u8::is_ascii_uppercase);
+                    assert_eq!(has_upper(&bytes), upper, "{bytes:?}");
+                    let printable = bytes.iter().all(|b| (0x20..0x7f).contains(b));
+                    assert_eq!(printable_ascii(&bytes), printable, "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_values_are_lowered_across_pieces() {
+        // Upper-case letters and multi-byte characters around the 64-byte cuts.
+        let value: String = "ÀB".repeat(10) + &"Xé".repeat(30) + "😀Q";
+        let extra = [("X-Long", value.as_str())];
+        let request = Tc3Request {
+            extra_signed_headers: &extra,
+            ..request(&[])
+        };
+        let text = canonical(&request);
+        let lowered = value.to_ascii_lowercase();
+        assert!(text.contains(&format!("\nx-long:{lowered}\n")), "{text}");
+        let mut hasher = Sha256::new();
+        sha2::Digest::update(&mut hasher, text.as_bytes());
+        let expected: [u8; 32] = hasher.finalize().into();
+        assert_eq!(
+            canonical_request_hash(&request).unwrap().as_bytes(),
+            &expected
+        );
+    }
+
+    #[test]
+    fn signatures_match_hmac_over_the_written_string_to_sign() {
+        // The signature built from the header value's own pieces (scope,
+        // signed header list) against one computed from the public text.
+        let value: String = "Xé".repeat(40);
+        let extra = [("X-TC-Action", "DescribeZones"), ("x-Long", value.as_str())];
+        let request = Tc3Request {
+            extra_signed_headers: &extra,
+            ..request(&[])
+        };
+        let mut text = String::new();
+        write_string_to_sign(&request, &mut text).unwrap();
+        let hmac = |key: &[u8], message: &[u8]| -> [u8; 32] {
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+            Mac::update(&mut mac, message);
+            mac.finalize().into_bytes().into()
+        };
+        let date_key = hmac(b"TC3secret", b"2019-02-25");
+        let signing_key = hmac(&hmac(&date_key, b"cvm"), b"tc3_request");
+        let expected = HexDigest::of(&hmac(&signing_key, text.as_bytes()));
+        let signed = sign("AKIDexample", "secret", &request).unwrap();
+        assert_eq!(signed.signature(), expected.as_str());
+        assert_eq!(
+            signed.signed_headers(),
+            "content-type;host;x-long;x-tc-action"
+        );
+        assert_eq!(signed.credential_scope(), "2019-02-25/cvm/tc3_request");
+    }
+
+    #[test]
+    fn fixed_text_names_the_algorithm() {
+        assert_eq!(
+            CREDENTIAL_PREFIX,
+            format!("{ALGORITHM} Credential=").as_bytes()
+        );
+        assert_eq!(ALGORITHM_LINE, format!("{ALGORITHM}\n").as_bytes());
+    }
+
+    #[test]
+    fn hashes_known_ahead_are_the_hashes() {
+        let empty: [u8; 32] = Sha256::digest(b"").into();
+        assert_eq!(EMPTY_HASH.as_bytes(), &empty);
+        assert_eq!(Payload::Bytes(b"").hash(), EMPTY_HASH);
+        let unsigned: [u8; 32] = Sha256::digest(UNSIGNED_PAYLOAD.as_bytes()).into();
+        assert_eq!(UNSIGNED_PAYLOAD_HASH.as_bytes(), &unsigned);
+        assert_eq!(Payload::Unsigned.hash(), UNSIGNED_PAYLOAD_HASH);
+    }
+
+    #[test]
+    fn payload_hashes_match_sha256_on_both_sides_of_the_cut() {
+        let body: std::vec::Vec<u8> = (0..2 * SHORT_BODY).map(|i| (i % 249) as u8).collect();
+        for len in [
+            0,
+            1,
+            55,
+            56,
+            64,
+            SHORT_BODY - 1,
+            SHORT_BODY,
+            SHORT_BODY + 1,
+            body.len(),
+        ] {
+            let expected: [u8; 32] = Sha256::digest(&body[..len]).into();
+            assert_eq!(PayloadHash::of(&body[..len]).as_bytes(), &expected, "{len}");
         }
     }
 
