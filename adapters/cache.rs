@@ -15,7 +15,7 @@ use std::thread_local;
 
 use zeroize::Zeroize;
 
-use super::{ProcessEnv, RealFiles, SystemClock, UreqTransport};
+use super::{OwnedChain, ProcessEnv, RealFiles, SystemClock, UreqTransport};
 use crate::io::{Clock, Env, FileSource, Transport};
 use crate::refresh::{AfterRefresh, Cached, Decision, RefreshPolicy, Refreshed};
 use crate::{Credential, DefaultChain, Error, ErrorKind, Provider};
@@ -231,8 +231,11 @@ where
     /// checks in compressed time). Call it before the first read.
     #[must_use]
     pub fn with_policy(mut self, policy: RefreshPolicy) -> Self {
-        if let Some(shared) = Arc::get_mut(&mut self.shared) {
-            shared.policy = policy;
+        match Arc::get_mut(&mut self.shared) {
+            Some(shared) => shared.policy = policy,
+            None => log::warn!(
+                "credential cache: with_policy called while a refresh runs; the policy is unchanged"
+            ),
         }
         self
     }
@@ -386,17 +389,29 @@ where
 
     /// The refresh lock, taken over from a refresher that panicked.
     fn lock_refresher(&self) -> MutexGuard<'_, Refresher<P, E, F, T>> {
-        self.refresher.lock().unwrap_or_else(|poisoned| {
-            log::warn!("a credential refresh panicked; the next refresh resumes the provider");
-            self.refresher.clear_poison();
-            poisoned.into_inner()
-        })
+        self.refresher
+            .lock()
+            .unwrap_or_else(|poisoned| self.recovered(poisoned))
+    }
+
+    /// The refresh lock a panicked refresher left poisoned, taken over.
+    fn recovered<'a>(
+        &self,
+        poisoned: PoisonError<MutexGuard<'a, Refresher<P, E, F, T>>>,
+    ) -> MutexGuard<'a, Refresher<P, E, F, T>> {
+        log::warn!("a credential refresh panicked; the next refresh resumes the provider");
+        self.refresher.clear_poison();
+        poisoned.into_inner()
     }
 
     /// Starts a refresh on a new thread unless one is under way. When no
     /// thread can be started, refreshes here if nobody else is.
     fn refresh_in_background(shared: &Arc<Self>) {
-        if shared.refreshing.swap(true, Ordering::SeqCst) {
+        // Look before writing: while a refresh runs, every reader in the
+        // window comes here, and a plain load keeps the flag's line shared.
+        if shared.refreshing.load(Ordering::Acquire)
+            || shared.refreshing.swap(true, Ordering::AcqRel)
+        {
             return;
         }
         let background = Arc::clone(shared);
@@ -410,7 +425,7 @@ where
             let _done = Clears(&shared.refreshing);
             let refresher = match shared.refresher.try_lock() {
                 Ok(refresher) => refresher,
-                Err(TryLockError::Poisoned(_)) => shared.lock_refresher(),
+                Err(TryLockError::Poisoned(poisoned)) => shared.recovered(poisoned),
                 Err(TryLockError::WouldBlock) => return,
             };
             let _ = shared.refresh(refresher, None);
@@ -517,17 +532,21 @@ fn failure(outcome: Result<Credential, Error>, kind: crate::ProviderKind) -> Err
 
 /// Logs which providers a chain passed over, and which one answered.
 fn log_chain(provider: &dyn Any) {
-    let Some(chain) = provider.downcast_ref::<DefaultChain>() else {
+    let (passed, answered_by) = if let Some(chain) = provider.downcast_ref::<DefaultChain>() {
+        (chain.passed(), chain.answered_by())
+    } else if let Some(chain) = provider.downcast_ref::<OwnedChain>() {
+        (chain.passed(), chain.answered_by())
+    } else {
         return;
     };
-    for passed in chain.passed() {
+    for passed in passed {
         log::debug!(
             "credential chain: {} passed: {}",
             passed.provider,
             passed.reason
         );
     }
-    if let Some(kind) = chain.answered_by() {
+    if let Some(kind) = answered_by {
         log::debug!("credential chain: answered by {kind}");
     }
 }

@@ -5,7 +5,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 use crate::credential::Credential;
-use crate::error::{Error, Passed, ProviderKind};
+use crate::error::{Error, ProviderKind};
 use crate::io::{EnvError, FileError, HttpResponse, TransportError};
 use crate::provider::chain::{chain_provider, Members, Report, Run};
 use crate::{Provider, Step};
@@ -45,16 +45,6 @@ impl OwnedChain {
     pub fn with(mut self, provider: impl Provider + Send + 'static) -> Self {
         self.members.push(Box::new(provider));
         self
-    }
-
-    /// The provider that answered the last run, if it finished with a credential or an error.
-    pub fn answered_by(&self) -> Option<ProviderKind> {
-        self.report.answered_by
-    }
-
-    /// The providers the last run passed over, with their reasons, in order.
-    pub fn passed(&self) -> &[Passed] {
-        &self.report.passed
     }
 }
 

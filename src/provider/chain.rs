@@ -151,16 +151,6 @@ impl<'a> Chain<'a> {
             report: Report::default(),
         }
     }
-
-    /// The provider that answered the last run, if it finished with a credential or an error.
-    pub fn answered_by(&self) -> Option<ProviderKind> {
-        self.report.answered_by
-    }
-
-    /// The providers the last run passed over, with their reasons, in order.
-    pub fn passed(&self) -> &[Passed] {
-        &self.report.passed
-    }
 }
 
 /// The default chain: environment, profile file, TKE pod identity, CVM instance role.
@@ -182,16 +172,6 @@ impl DefaultChain {
     /// The default chain with default providers.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// The provider that answered the last run, if it finished with a credential or an error.
-    pub fn answered_by(&self) -> Option<ProviderKind> {
-        self.report.answered_by
-    }
-
-    /// The providers the last run passed over, with their reasons, in order.
-    pub fn passed(&self) -> &[Passed] {
-        &self.report.passed
     }
 }
 
@@ -231,6 +211,18 @@ impl Members for DefaultMembers {
 /// given how to reach its [`Members`].
 macro_rules! chain_provider {
     ($ty:ty, $this:ident => $members:expr) => {
+        impl $ty {
+            /// The provider that answered the last run, if it finished with a credential or an error.
+            pub fn answered_by(&self) -> Option<$crate::ProviderKind> {
+                self.report.answered_by
+            }
+
+            /// The providers the last run passed over, with their reasons, in order.
+            pub fn passed(&self) -> &[$crate::error::Passed] {
+                &self.report.passed
+            }
+        }
+
         impl $crate::Provider for $ty {
             fn kind(&self) -> $crate::ProviderKind {
                 $crate::ProviderKind::Chain

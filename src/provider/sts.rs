@@ -515,19 +515,13 @@ impl Call {
 
     /// The outcome of the run, naming the provider; readies the next run.
     pub(crate) fn finish(&mut self) -> Result<Credential, Error> {
-        let ended = core::mem::replace(&mut self.exchange, Exchange::Request(Message::default()));
-        let outcome = match (self.stage, ended) {
+        // The old call is dropped, which zeroizes its request if it has one.
+        let old = core::mem::replace(self, Self::new(self.kind));
+        let outcome = match (old.stage, old.exchange) {
             (Stage::Done, Exchange::Ended(outcome)) => outcome,
             _ => Err(unexpected(self.kind)),
         };
-        self.reset();
         outcome.map_err(|e| e.with_provider(self.kind))
-    }
-
-    /// Forgets the run: the next poll starts over.
-    pub(crate) fn reset(&mut self) {
-        // The old call is dropped, which zeroizes its buffers.
-        *self = Self::new(self.kind);
     }
 }
 
@@ -541,7 +535,9 @@ impl fmt::Debug for Call {
     }
 }
 
-/// A short description of a failed exchange.
+/// A short description of a failed exchange: [`TransportError::message`]
+/// after `sts request failed: `, spelled out, since the core cannot format
+/// without a buffer.
 fn transport_message(error: TransportError) -> &'static str {
     match error {
         TransportError::Refused => "sts request failed: connection refused",

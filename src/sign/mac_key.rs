@@ -265,6 +265,8 @@ impl Stream {
             }
             self.filled = end;
             rest = after;
+            // The caller sends only pieces that fill the block; this guards
+            // the invariant rather than relying on it.
             if self.filled < self.block.len() {
                 return;
             }
@@ -342,11 +344,11 @@ pub(crate) fn copy_short(to: &mut [u8], from: &[u8]) {
 }
 
 impl Drop for Stream {
-    // The state follows a keyed pad block, so it is secret. The block holds
-    // only the message (a date, a service, the string to sign, a canonical
-    // request), which is not; a caller that hashes a secret clears it.
+    // The state may follow a keyed pad block, and the block may hold the
+    // tail of a secret (a long key is hashed to shorten it): both are cleared.
     fn drop(&mut self) {
         self.state.as_mut_slice().zeroize();
+        self.block.as_mut_slice().zeroize();
     }
 }
 

@@ -421,7 +421,7 @@ impl Authorization {
 
 impl fmt::Debug for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let start = ALGORITHM.len() + " Credential=".len();
+        let start = CREDENTIAL_PREFIX.len();
         let id = self.value.get(start..self.id_end).unwrap_or_default();
         f.debug_struct("Authorization")
             .field("secret_id", &format_args!("{}", Masked(id)))
@@ -523,12 +523,8 @@ pub(crate) fn sign_checked(
     }
 
     // The canonical request takes the signed header names as the value has them.
-    let mut hasher = Sha256Stream::new();
-    let payload_hash = hex(request.payload.hash().as_bytes());
     let signed = value.get(marks.headers_start..marks.headers_end);
-    // Writing into a hasher never fails.
-    let _ = write_canonical(request, &order, &payload_hash, Some(signed), &mut hasher);
-    let canonical_hash = hex(&hasher.finish());
+    let canonical_hash = hex(&hash_canonical_request(request, &order, Some(signed)).0);
 
     let mut mac = key.start();
     let scope = value.get(marks.id_end + 1..marks.scope_end);
@@ -673,7 +669,11 @@ pub fn write_canonical_request(
 /// Checks the request as [`sign`] does.
 pub fn canonical_request_hash(request: &Tc3Request<'_>) -> Result<PayloadHash, Error> {
     check(request)?;
-    Ok(hash_canonical_request(request, &HeaderOrder::of(request)))
+    Ok(hash_canonical_request(
+        request,
+        &HeaderOrder::of(request),
+        None,
+    ))
 }
 
 /// Writes the string to sign of `request` into `out`: algorithm, timestamp,
@@ -687,7 +687,7 @@ pub fn write_string_to_sign(
 ) -> Result<(), Error> {
     check(request)?;
     let date = UtcDate::from_unix(request.timestamp);
-    let hash = hash_canonical_request(request, &HeaderOrder::of(request));
+    let hash = hash_canonical_request(request, &HeaderOrder::of(request), None);
     let scope = [
         date.as_bytes(),
         b"/",
@@ -703,11 +703,16 @@ fn writer_full() -> Error {
     Error::new(ErrorKind::Capacity, "output does not fit the writer")
 }
 
-fn hash_canonical_request(request: &Tc3Request<'_>, order: &HeaderOrder) -> PayloadHash {
+/// The SHA-256 of the canonical request; `signed` as for [`write_canonical`].
+fn hash_canonical_request(
+    request: &Tc3Request<'_>,
+    order: &HeaderOrder,
+    signed: Option<&[u8]>,
+) -> PayloadHash {
     let mut hasher = Sha256Stream::new();
     let payload_hash = hex(request.payload.hash().as_bytes());
     // Writing into a hasher never fails.
-    let _ = write_canonical(request, order, &payload_hash, None, &mut hasher);
+    let _ = write_canonical(request, order, &payload_hash, signed, &mut hasher);
     PayloadHash(hasher.finish())
 }
 
@@ -1142,10 +1147,12 @@ fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
         head.copy_from_slice(PREFIX);
         slots.copy_from_slice(secret_key.as_bytes());
     } else {
-        let mut hasher = Sha256::new();
-        Digest::update(&mut hasher, PREFIX);
-        Digest::update(&mut hasher, secret_key.as_bytes());
-        let mut digest: [u8; 32] = hasher.finalize().into();
+        // HMAC shortens a key longer than a block by hashing it; this
+        // stream clears what it saw when dropped.
+        let mut hasher = Sha256Stream::new();
+        hasher.update(PREFIX);
+        hasher.update(secret_key.as_bytes());
+        let mut digest = hasher.finish();
         for (slot, byte) in block.iter_mut().zip(digest.iter()) {
             *slot = *byte;
         }

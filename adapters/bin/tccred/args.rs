@@ -227,11 +227,11 @@ pub struct EmulateArgs {
     /// Answer every STS request with this error, as CODE:MESSAGE.
     #[arg(long)]
     pub sts_error: Option<String>,
-    /// Answer every metadata credentials request with the contents of this
-    /// file, verbatim (a malformed document, say).
+    /// Answer every metadata credentials request with the text of this file
+    /// (a malformed document, say; invalid UTF-8 is replaced).
     #[arg(long)]
     pub metadata_body: Option<PathBuf>,
-    /// Answer every STS request with the contents of this file, verbatim.
+    /// Answer every STS request with the text of this file (invalid UTF-8 is replaced).
     #[arg(long)]
     pub sts_body: Option<PathBuf>,
     /// Wait this long before answering each metadata request.
