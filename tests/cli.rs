@@ -5,7 +5,6 @@
 //!
 //! The binary needs the `cli` feature (`cargo test --all-features`); without
 //! it this file is empty.
-#![cfg(feature = "cli")]
 // The crate's `Error` is large by design (bounded context, no allocation).
 #![allow(clippy::result_large_err)]
 
