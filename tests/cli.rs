@@ -3,8 +3,8 @@
 //! in both formats, usage errors, the `emulate` child process serving
 //! `export` and `call`, and hostile STS and TKE replies from a loopback server.
 //!
-//! The binary needs the `cli` feature (`cargo test --all-features`); without
-//! it this file is empty.
+//! The binary needs the `cli` feature (`cargo test --all-features`), which
+//! Cargo.toml requires of this test.
 // The crate's `Error` is large by design (bounded context, no allocation).
 #![allow(clippy::result_large_err)]
 
