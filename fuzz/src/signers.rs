@@ -294,6 +294,8 @@ pub fn headers(data: &[u8]) {
     if let Some(language) = &language {
         secrets.public(language.as_bytes());
     }
+    // The action is sent with its first letter upper-cased: public too.
+    secrets.public(capitalized(&action).as_bytes());
     let credential = if flags & 4 != 0 {
         let (id, key, token) = (r.text(), r.text(), r.text());
         secrets.public(id.as_bytes());
