@@ -87,7 +87,7 @@ pub struct SourceArgs {
     /// oidc: a file holding the OIDC token (read and trimmed).
     #[arg(long, help_heading = "Provider options")]
     pub web_identity_token_file: Option<PathBuf>,
-    /// oidc: the region sent to STS; sign: the request's region.
+    /// oidc: the region sent to STS; sign, call: the request's region.
     #[arg(long, default_value = "", help_heading = "Provider options")]
     pub region: String,
 }
