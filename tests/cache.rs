@@ -264,6 +264,12 @@ fn thirty_two_threads_make_one_request_per_refresh_and_see_no_expired_or_mixed_c
 
     assert_eq!(tally.errors, Vec::<String>::new());
     assert_eq!((tally.expired, tally.mixed), (0, 0));
+    // A background refresh may still be under way: let it end.
+    let ending = Instant::now();
+    while cache.is_refreshing() {
+        assert!(ending.elapsed() < Duration::from_secs(10), "refresh hangs");
+        thread::sleep(Duration::from_millis(1));
+    }
     let refreshes = cache.refreshes();
     // One request per refresh, and at most one refresh a second after the first.
     assert_eq!(emulator.request_count() as u64, refreshes);
@@ -271,9 +277,20 @@ fn thirty_two_threads_make_one_request_per_refresh_and_see_no_expired_or_mixed_c
         (2..=elapsed + 2).contains(&refreshes),
         "{refreshes} refreshes in {elapsed} s"
     );
-    // Every credential issued was served, and nothing else.
+    // Every credential issued was served but perhaps the last (issued as
+    // the readers stopped), and nothing else.
     let issued: BTreeSet<u64> = (1..=refreshes).collect();
-    assert_eq!(tally.generations, issued);
+    assert!(
+        tally.generations.is_subset(&issued),
+        "{:?}",
+        tally.generations
+    );
+    let all_but_last: BTreeSet<u64> = (1..refreshes).collect();
+    assert!(
+        tally.generations.is_superset(&all_but_last),
+        "{:?} of {refreshes}",
+        tally.generations
+    );
     assert!(tally.gets > 1000, "only {} gets", tally.gets);
 }
 
