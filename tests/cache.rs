@@ -504,6 +504,7 @@ fn hours_of_fake_time_under_32_threads_follow_the_policy() {
 
     assert_eq!(tally.errors, Vec::<String>::new());
     assert_eq!((tally.expired, tally.mixed), (0, 0));
+    wait_for_background(&cache);
     let refreshes = cache.refreshes();
     assert_eq!(runs.load(Ordering::SeqCst), refreshes);
     // A credential of 900 s falls due 600 to 660 s after it was issued and
@@ -515,7 +516,12 @@ fn hours_of_fake_time_under_32_threads_follow_the_policy() {
         (fewest..=most).contains(&refreshes),
         "{refreshes} refreshes in {elapsed} s"
     );
-    assert_eq!(tally.generations.len() as u64, refreshes);
+    // Every credential was served but perhaps the last, issued as the readers stopped.
+    let served = tally.generations.len() as u64;
+    assert!(
+        served == refreshes || served + 1 == refreshes,
+        "{served} served of {refreshes}"
+    );
 }
 
 /// A refresh that panics while others wait: they recover the lock, one of
