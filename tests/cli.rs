@@ -8,15 +8,15 @@
 // The crate's `Error` is large by design (bounded context, no allocation).
 #![allow(clippy::result_large_err)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use support::loopback::{http_200, scratch_dir, serve};
 use tencentcloud_credential::sign::request::REQUEST_CLIENT;
 use tencentcloud_credential::sign::UtcDate;
 
@@ -40,16 +40,6 @@ secret_key = FAKEFILESECRETKEY0000
 ";
 /// Nothing listens here, so the chain's metadata step passes at once.
 const NO_METADATA: &str = "http://127.0.0.1:1";
-
-/// A fresh, empty directory.
-fn scratch_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("tccred-cli-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// How a run of `tccred` ended.
 #[derive(Debug, PartialEq)]
@@ -972,55 +962,6 @@ fn emulated_bodies_from_files_reach_the_providers() {
 }
 
 // --- hostile replies from a loopback server ------------------------------
-
-/// A loopback server answering every request with `reply`; its base URL.
-///
-/// It reads the whole request (head and `Content-Length` body) before
-/// answering, so the client never meets a reset, then closes.
-fn serve(reply: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            read_request(&mut stream);
-            let _ = stream.write_all(&reply);
-            let _ = stream.flush();
-        }
-    });
-    base
-}
-
-fn read_request(stream: &mut TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
-    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|line| line.strip_prefix("content-length:"))
-        .and_then(|n| n.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; length];
-    let _ = stream.read_exact(&mut body);
-}
-
-fn http_200(body: &[u8]) -> Vec<u8> {
-    let mut reply = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    reply.extend_from_slice(body);
-    reply
-}
 
 /// An STS success whose secrets all hold `HIDDEN`, with `token` as written.
 fn sts_body(token: &str) -> String {

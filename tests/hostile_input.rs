@@ -10,14 +10,12 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::loopback::{http_200, scratch_dir, serve};
 use support::World;
 use tencentcloud_credential::io::{FileError, HttpResponse};
 use tencentcloud_credential::provider::profile::parse;
@@ -513,23 +511,6 @@ fn an_answer_nobody_asked_for_ends_every_run() {
 
 // --- Through real sockets and the tccred binary --------------------------
 
-/// A server on a loopback port that answers every connection with `reply`.
-fn serve(reply: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let reply = reply.clone();
-            thread::spawn(move || {
-                read_head(&mut stream);
-                let _ = stream.write_all(&reply);
-            });
-        }
-    });
-    format!("http://{address}")
-}
-
 /// A server that accepts connections and never answers.
 fn silent() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -541,36 +522,6 @@ fn silent() -> String {
         }
     });
     format!("http://{address}")
-}
-
-fn read_head(stream: &mut TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
-}
-
-fn http_200(body: &[u8]) -> Vec<u8> {
-    let mut reply = format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    reply.extend_from_slice(body);
-    reply
-}
-
-fn scratch_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("hostile-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs `tccred args` with only `vars` set (and a home with nothing in it).

@@ -4,6 +4,8 @@
 // The crate's error is large by design (held inline, no alloc).
 #![allow(clippy::result_large_err)]
 
+pub mod loopback;
+
 use std::collections::HashMap;
 use std::string::String;
 use std::vec::Vec;
