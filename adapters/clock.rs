@@ -48,26 +48,25 @@ use coarse::now_secs;
 mod coarse {
     use std::sync::OnceLock;
 
-    use rustix::time::{clock_getres, clock_gettime, ClockId, Timespec};
+    use rustix::time::{clock_getres, clock_gettime, ClockId, Nsecs, Timespec};
 
     /// Nanoseconds in a second.
-    const SECOND_NS: i64 = 1_000_000_000;
+    const SECOND_NS: Nsecs = 1_000_000_000;
 
     /// The coarsest tick trusted: `HZ=100`.
-    const MAX_TICK_NS: i64 = 10_000_000;
+    const MAX_TICK_NS: Nsecs = 10_000_000;
 
     /// How many ticks before a second's end the precise clock is read.
-    const TICKS_OF_MARGIN: i64 = 10;
+    const TICKS_OF_MARGIN: Nsecs = 10;
 
     /// The nanosecond of a second from which the coarse clock is not
     /// trusted to have reached the next second; `None` when it is never used.
-    static TRUSTED_BELOW: OnceLock<Option<i64>> = OnceLock::new();
+    static TRUSTED_BELOW: OnceLock<Option<Nsecs>> = OnceLock::new();
 
     #[inline]
     pub(super) fn now_secs() -> u64 {
-        let trusted_below = *TRUSTED_BELOW.get_or_init(|| {
-            trusted_below(i64::from(clock_getres(ClockId::RealtimeCoarse).tv_nsec))
-        });
+        let trusted_below = *TRUSTED_BELOW
+            .get_or_init(|| trusted_below(clock_getres(ClockId::RealtimeCoarse).tv_nsec));
         if let Some(secs) = trusted_below
             .and_then(|below| coarse_second(clock_gettime(ClockId::RealtimeCoarse), below))
         {
@@ -77,15 +76,15 @@ mod coarse {
     }
 
     /// Where a coarse clock of `tick_ns` resolution stops being trusted.
-    pub(super) fn trusted_below(tick_ns: i64) -> Option<i64> {
+    pub(super) fn trusted_below(tick_ns: Nsecs) -> Option<Nsecs> {
         (1..=MAX_TICK_NS)
             .contains(&tick_ns)
             .then(|| SECOND_NS - TICKS_OF_MARGIN * tick_ns)
     }
 
     /// The second of a coarse reading, when it is far enough from the next.
-    pub(super) fn coarse_second(reading: Timespec, trusted_below: i64) -> Option<u64> {
-        (i64::from(reading.tv_nsec) < trusted_below).then(|| whole_secs(reading))
+    pub(super) fn coarse_second(reading: Timespec, trusted_below: Nsecs) -> Option<u64> {
+        (reading.tv_nsec < trusted_below).then(|| whole_secs(reading))
     }
 
     /// The whole seconds of a reading; before 1970 reads as the epoch.
