@@ -60,6 +60,19 @@ mod sign {
         bencher.bench(|| common::build_small(&credential).iter().count());
     }
 
+    /// The same header set with the day's key kept.
+    #[divan::bench]
+    fn small_api_headers_key_reused(bencher: Bencher<'_, '_>) {
+        let credential =
+            Credential::new(common::SECRET_ID, common::SECRET_KEY, None).expect("valid");
+        let mut keys = KeyCache::new();
+        bencher.bench_local(|| {
+            common::build_small_reusing(&credential, &mut keys)
+                .iter()
+                .count()
+        });
+    }
+
     /// The v1 HmacSHA256 signature of the same call.
     #[divan::bench]
     fn legacy_hmac_sha256() -> impl Sized {

@@ -161,6 +161,11 @@ fn main() {
                 .iter()
                 .count()
         }),
+        allocations(|| {
+            common::build_small_reusing(&credential, &mut reuse)
+                .iter()
+                .count()
+        }),
     ];
     let allocations_per_parse = [
         allocations(|| common::parse_metadata(&mut cvm, &document)),
@@ -183,10 +188,14 @@ fn main() {
     put("sign_get_ns", sign_get);
     put("floor_get_ns", floor_get_ns);
     put("sign_legacy_ns", median(common::sign_legacy));
-    let credential = Credential::new(common::SECRET_ID, common::SECRET_KEY, None).expect("valid");
     put(
         "build_small_ns",
         median(|| common::build_small(&credential)),
+    );
+    let mut keys = KeyCache::new();
+    put(
+        "build_small_kept_ns",
+        median(|| common::build_small_reusing(&credential, &mut keys)),
     );
     put("parse_profile_ns", parse_profile);
     put("clock_ns", clock);

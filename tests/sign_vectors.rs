@@ -6,7 +6,7 @@ use tencentcloud_credential::sign::request::{self, ApiRequest, Signer, REQUEST_C
 use tencentcloud_credential::sign::tc3::{
     self, Payload, PayloadHash, PayloadHasher, SigningKey, Tc3Request,
 };
-use tencentcloud_credential::sign::UtcDate;
+use tencentcloud_credential::sign::{KeyCache, UtcDate};
 use tencentcloud_credential::{Credential, ErrorKind};
 
 /// The documented body: the `\u672a` escapes are literal backslash sequences.
@@ -675,6 +675,58 @@ fn reference_header_variants() {
     let skipped = request::headers(&api_request(), Signer::Skip).unwrap();
     assert_eq!(skipped.get("X-TC-Token"), None);
     assert!(skipped.authorization().is_none());
+}
+
+#[test]
+fn headers_with_kept_keys_are_the_headers_signed_afresh() {
+    let plain = credential(None);
+    let with_token = credential(Some("tok-123"));
+    let other_key = Credential::new(ID_A, "another-secret-key", None).unwrap();
+    let next_day = ApiRequest {
+        timestamp: 1_551_113_065 + 86_400,
+        ..api_request()
+    };
+    let sts = ApiRequest {
+        service: "sts",
+        host: "sts.tencentcloudapi.com",
+        ..next_day
+    };
+    let signed_action = ApiRequest {
+        sign_action: true,
+        payload: Payload::Unsigned,
+        ..sts
+    };
+    // Each step changes the key's day, service or secret, or nothing.
+    let steps = [
+        (api_request(), &plain),
+        (api_request(), &with_token),
+        (next_day, &plain),
+        (sts, &plain),
+        (signed_action, &plain),
+        (signed_action, &other_key),
+        (api_request(), &plain),
+    ];
+    let mut keys = KeyCache::new();
+    for (i, (api, credential)) in steps.into_iter().enumerate() {
+        let kept = request::headers_with_keys(&api, credential, &mut keys).unwrap();
+        let fresh = request::headers(&api, Signer::Tc3(credential)).unwrap();
+        assert_eq!(listed(&kept), listed(&fresh), "step {i}");
+    }
+    // The published signature of the reference request, from a kept key.
+    let kept = request::headers_with_keys(&api_request(), &plain, &mut keys).unwrap();
+    let signature = "683bd0b53659853c39699162253251192320a09b3937e27bf8e08a559b1465b8";
+    assert_eq!(kept.get("Authorization"), Some(auth_a(signature).as_str()));
+
+    let no_action = ApiRequest {
+        action: "",
+        ..api_request()
+    };
+    let e = request::headers_with_keys(&no_action, &plain, &mut keys).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "action should not be empty (key x-tc-action)"
+    );
+    assert!(keys.is_warm(), "a refused request keeps the key");
 }
 
 #[test]

@@ -97,7 +97,20 @@ pub fn sign_small_reusing(cache: &mut KeyCache) -> tc3::Authorization {
 /// (`DescribeInstances`, cvm 2017-03-12), signed: what the Python SDK's
 /// `_build_req_inter` does for the same call.
 pub fn build_small(credential: &Credential) -> request::Headers<'_> {
-    let call = request::ApiRequest {
+    request::headers(black_box(&small_call()), request::Signer::Tc3(credential)).expect("valid")
+}
+
+/// [`build_small`] with the day's key kept in `keys`.
+pub fn build_small_reusing<'a>(
+    credential: &'a Credential,
+    keys: &mut KeyCache,
+) -> request::Headers<'a> {
+    request::headers_with_keys(black_box(&small_call()), credential, keys).expect("valid")
+}
+
+/// The small request as an API 3.0 call.
+fn small_call() -> request::ApiRequest<'static> {
+    request::ApiRequest {
         service: "cvm",
         host: "cvm.tencentcloudapi.com",
         action: "DescribeInstances",
@@ -110,8 +123,7 @@ pub fn build_small(credential: &Credential) -> request::Headers<'_> {
         timestamp: TIMESTAMP,
         language: None,
         sign_action: false,
-    };
-    request::headers(black_box(&call), request::Signer::Tc3(credential)).expect("valid")
+    }
 }
 
 /// The small request's signature as the Python SDK 3.1.195 computes it

@@ -5,6 +5,7 @@ use core::fmt;
 use heapless::String;
 
 use super::digits::Decimal;
+use super::key_cache::KeyCache;
 use super::tc3::{self, has_control, Authorization, Payload, Tc3Request, UNSIGNED_PAYLOAD};
 use crate::credential::Credential;
 use crate::error::{Error, ErrorKind};
@@ -155,11 +156,42 @@ impl fmt::Debug for Headers<'_> {
 /// An empty action, or a control character (CR, LF, ...) in any value that
 /// becomes a header, is an [`ErrorKind::InvalidInput`] error naming the
 /// header; an action longer than [`MAX_ACTION`] or an `Authorization` past
-/// its limit is a capacity error. Signing allocates nothing.
+/// its limit is a capacity error. Signing allocates nothing. Each call
+/// derives the day's signing key; [`headers_with_keys`] keeps it.
 pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Headers<'a>, Error> {
-    let token = match signer {
-        Signer::Tc3(credential) => credential.token(),
-        Signer::Skip => None,
+    let signing = match signer {
+        Signer::Tc3(credential) => Signing::Derive(credential),
+        Signer::Skip => Signing::Skip,
+    };
+    build(request, signing)
+}
+
+/// Builds the headers of `request` signed with `credential`, as
+/// [`headers`] does with [`Signer::Tc3`], reusing the signing key `keys`
+/// keeps for the same secret key, UTC day and service.
+///
+/// Call it for every request a credential signs, with one [`KeyCache`] per
+/// thread: only the first request of a day and service derives a key.
+/// Errors are those of [`headers`]; the headers are exactly the same.
+pub fn headers_with_keys<'a>(
+    request: &ApiRequest<'a>,
+    credential: &'a Credential,
+    keys: &mut KeyCache,
+) -> Result<Headers<'a>, Error> {
+    build(request, Signing::Keep(credential, keys))
+}
+
+/// How [`build`] signs: deriving the key, with a [`KeyCache`], or not at all.
+enum Signing<'a, 'k> {
+    Derive(&'a Credential),
+    Keep(&'a Credential, &'k mut KeyCache),
+    Skip,
+}
+
+fn build<'a>(request: &ApiRequest<'a>, signing: Signing<'a, '_>) -> Result<Headers<'a>, Error> {
+    let token = match &signing {
+        Signing::Derive(credential) | Signing::Keep(credential, _) => credential.token(),
+        Signing::Skip => None,
     };
     if request.action.is_empty() {
         return Err(
@@ -195,32 +227,32 @@ pub fn headers<'a>(request: &ApiRequest<'a>, signer: Signer<'a>) -> Result<Heade
         let _ = timestamp.push(char::from(digit));
     }
 
-    let authorization = match signer {
-        Signer::Tc3(credential) => {
-            let action_header = [("X-TC-Action", action.as_str())];
-            let extra: &[(&str, &str)] = if request.sign_action {
-                &action_header
-            } else {
-                &[]
-            };
-            let tc3 = Tc3Request {
-                method: request.method,
-                path: "/",
-                query: request.query,
-                host: request.host,
-                content_type: request.content_type,
-                extra_signed_headers: extra,
-                payload: request.payload,
-                service: request.service,
-                timestamp: request.timestamp,
-            };
-            Some(tc3::sign(
-                credential.secret_id(),
-                credential.secret_key(),
-                &tc3,
-            )?)
+    let action_header = [("X-TC-Action", action.as_str())];
+    let tc3 = Tc3Request {
+        method: request.method,
+        path: "/",
+        query: request.query,
+        host: request.host,
+        content_type: request.content_type,
+        extra_signed_headers: if request.sign_action {
+            &action_header
+        } else {
+            &[]
+        },
+        payload: request.payload,
+        service: request.service,
+        timestamp: request.timestamp,
+    };
+    let authorization = match signing {
+        Signing::Derive(credential) => Some(tc3::sign(
+            credential.secret_id(),
+            credential.secret_key(),
+            &tc3,
+        )?),
+        Signing::Keep(credential, keys) => {
+            Some(keys.sign(credential.secret_id(), credential.secret_key(), &tc3)?)
         }
-        Signer::Skip => None,
+        Signing::Skip => None,
     };
 
     Ok(Headers {
