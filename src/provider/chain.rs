@@ -4,7 +4,7 @@
 //! stops the chain and is returned as it is (it names its provider). When
 //! every provider passes, the error lists each one with its reason, in order.
 
-use heapless::Vec;
+use heapless::{String, Vec};
 
 use super::cvm::CvmProvider;
 use super::env::EnvProvider;
@@ -13,6 +13,7 @@ use super::tke::TkeProvider;
 use super::{unexpected, Provider, Step};
 use crate::credential::Credential;
 use crate::error::{Error, ErrorKind, Passed, ProviderKind, MAX_PASSED};
+use crate::limits;
 
 /// The providers of a chain, by position.
 pub(crate) trait Members {
@@ -28,38 +29,67 @@ impl Members for [&mut dyn Provider] {
     }
 }
 
-/// Progress through the members, shared by every kind of chain.
+/// Where a run keeps its outcome from the moment it is known until
+/// [`Run::finish`] hands it out.
+pub(crate) trait Keep<M: ?Sized> {
+    /// Whether an outcome is kept.
+    fn kept(&self, members: &M) -> bool;
+
+    /// Keeps `outcome`, in place of any kept before.
+    fn keep(&mut self, members: &mut M, outcome: Result<Credential, Error>);
+
+    /// Takes the outcome kept, if any.
+    fn take(&mut self, members: &mut M) -> Option<Result<Credential, Error>>;
+}
+
+/// The run keeps the outcome itself: for chains over any members.
+impl<M: ?Sized> Keep<M> for Option<Result<Credential, Error>> {
+    fn kept(&self, _: &M) -> bool {
+        self.is_some()
+    }
+
+    fn keep(&mut self, _: &mut M, outcome: Result<Credential, Error>) {
+        *self = Some(outcome);
+    }
+
+    fn take(&mut self, _: &mut M) -> Option<Result<Credential, Error>> {
+        Option::take(self)
+    }
+}
+
+/// Progress through the members, shared by every kind of chain; `K` is
+/// where the outcome is kept (in the run, unless the members have room).
 #[derive(Debug)]
-pub(crate) struct Run {
+pub(crate) struct Run<K = Option<Result<Credential, Error>>> {
     at: usize,
     summary: Error,
-    outcome: Option<Result<Credential, Error>>,
+    outcome: K,
     answered_by: Option<ProviderKind>,
 }
 
-impl Default for Run {
+impl<K: Default> Default for Run<K> {
     fn default() -> Self {
         Self {
             at: 0,
             summary: Error::new(ErrorKind::NotConfigured, "no credential found")
                 .with_provider(ProviderKind::Chain),
-            outcome: None,
+            outcome: K::default(),
             answered_by: None,
         }
     }
 }
 
-impl Run {
-    pub(crate) fn poll<'m, M: Members + ?Sized>(
-        &mut self,
-        members: &'m mut M,
-        now: u64,
-    ) -> Step<'m> {
+impl<K: Default> Run<K> {
+    pub(crate) fn poll<'m, M: Members + ?Sized>(&mut self, members: &'m mut M, now: u64) -> Step<'m>
+    where
+        K: Keep<M>,
+    {
         // Finish the members that are done. `poll` is repeatable, so the
         // live member is polled once more below for the step to hand out.
-        while self.outcome.is_none() {
+        while !self.outcome.kept(members) {
             let Some(member) = members.member(self.at) else {
-                self.outcome = Some(Err(self.summary.clone()));
+                let summary = self.summary.clone();
+                self.outcome.keep(members, Err(summary));
                 break;
             };
             if !matches!(member.poll(now), Step::Done) {
@@ -73,7 +103,7 @@ impl Run {
                 }
                 outcome => {
                     self.answered_by = Some(kind);
-                    self.outcome = Some(outcome);
+                    self.outcome.keep(members, outcome);
                 }
             }
         }
@@ -86,21 +116,35 @@ impl Run {
     pub(crate) fn live<'m, M: Members + ?Sized>(
         &self,
         members: &'m mut M,
-    ) -> Option<&'m mut dyn Provider> {
-        if self.outcome.is_some() {
+    ) -> Option<&'m mut dyn Provider>
+    where
+        K: Keep<M>,
+    {
+        if self.outcome.kept(members) {
             return None;
         }
         members.member(self.at)
     }
 
-    pub(crate) fn wrong_answer(&mut self) {
-        self.outcome = Some(Err(unexpected(ProviderKind::Chain)));
+    pub(crate) fn wrong_answer<M: ?Sized>(&mut self, members: &mut M)
+    where
+        K: Keep<M>,
+    {
+        self.outcome
+            .keep(members, Err(unexpected(ProviderKind::Chain)));
     }
 
-    pub(crate) fn finish(&mut self, report: &mut Report) -> Result<Credential, Error> {
+    pub(crate) fn finish<M: ?Sized>(
+        &mut self,
+        members: &mut M,
+        report: &mut Report,
+    ) -> Result<Credential, Error>
+    where
+        K: Keep<M>,
+    {
         let outcome = self
             .outcome
-            .take()
+            .take(members)
             .unwrap_or_else(|| Err(unexpected(ProviderKind::Chain)));
         report.answered_by = self.answered_by;
         report.passed = self.summary.passed().iter().cloned().collect();
@@ -164,7 +208,7 @@ impl<'a> Chain<'a> {
 #[derive(Debug, Default)]
 pub struct DefaultChain {
     members: DefaultMembers,
-    run: Run,
+    run: Run<InSlot>,
     report: Report,
 }
 
@@ -175,33 +219,123 @@ impl DefaultChain {
     }
 }
 
-/// The members of the default chain, in order.
-#[derive(Debug)]
+/// The members of the default chain, in order: env, profile, TKE, CVM.
+///
+/// Only the live member is held, in one slot. It is made afresh when the
+/// chain reaches it, as a member is after a finished run; the CVM member
+/// leaves behind the role name it found, which it keeps across runs. Once
+/// the outcome is known the slot holds it instead, until the chain's
+/// `finish`. A member that the chain's `finish` finds still running stays
+/// in the slot: the env member goes on from there in the next run, while a
+/// later one starts afresh, since the next run needs the slot for env first.
+#[derive(Debug, Default)]
 struct DefaultMembers {
-    env: EnvProvider,
-    profile: ProfileProvider,
-    tke: TkeProvider,
-    cvm: CvmProvider,
+    slot: Slot,
+    cvm_role: Option<String<{ limits::ROLE_NAME }>>,
 }
 
-impl Default for DefaultMembers {
-    fn default() -> Self {
-        Self {
-            env: EnvProvider::new(),
-            profile: ProfileProvider::new(),
-            tke: TkeProvider::new(),
-            cvm: CvmProvider::in_chain(),
+/// What the slot of the default chain holds.
+#[derive(Debug, Default)]
+enum Slot {
+    #[default]
+    Empty,
+    Env(EnvProvider),
+    Profile(ProfileProvider),
+    Tke(TkeProvider),
+    Cvm(CvmProvider),
+    Outcome(Result<Credential, Error>),
+}
+
+impl Slot {
+    /// The position of the member held, if one is.
+    fn at(&self) -> Option<usize> {
+        match self {
+            Self::Env(_) => Some(0),
+            Self::Profile(_) => Some(1),
+            Self::Tke(_) => Some(2),
+            Self::Cvm(_) => Some(3),
+            Self::Empty | Self::Outcome(_) => None,
         }
     }
 }
 
+impl DefaultMembers {
+    /// Empties the slot; a CVM member leaving it leaves behind the role
+    /// name it found, for its next run.
+    fn clear(&mut self) {
+        if let Slot::Cvm(cvm) = &mut self.slot {
+            self.cvm_role = cvm.take_found_role();
+        }
+        self.slot = Slot::Empty;
+    }
+
+    /// Puts member `at` (below [`MEMBERS`]) in the slot, made afresh.
+    ///
+    /// Out of line, as are the other changes of the slot, so that the new
+    /// value's stack space is given back before the chain polls the member.
+    #[inline(never)]
+    fn enter(&mut self, at: usize) {
+        self.clear();
+        self.slot = match at {
+            0 => Slot::Env(EnvProvider::new()),
+            1 => Slot::Profile(ProfileProvider::new()),
+            2 => Slot::Tke(TkeProvider::new()),
+            _ => {
+                let cvm = CvmProvider::in_chain();
+                Slot::Cvm(match self.cvm_role.take() {
+                    Some(role) => cvm.with_found_role(role),
+                    None => cvm,
+                })
+            }
+        };
+    }
+}
+
+/// How many members the default chain has.
+const MEMBERS: usize = 4;
+
 impl Members for DefaultMembers {
     fn member(&mut self, at: usize) -> Option<&mut dyn Provider> {
-        match at {
-            0 => Some(&mut self.env),
-            1 => Some(&mut self.profile),
-            2 => Some(&mut self.tke),
-            3 => Some(&mut self.cvm),
+        if at >= MEMBERS {
+            return None;
+        }
+        if self.slot.at() != Some(at) {
+            self.enter(at);
+        }
+        match &mut self.slot {
+            Slot::Env(env) => Some(env),
+            Slot::Profile(profile) => Some(profile),
+            Slot::Tke(tke) => Some(tke),
+            Slot::Cvm(cvm) => Some(cvm),
+            Slot::Empty | Slot::Outcome(_) => None,
+        }
+    }
+}
+
+/// The default chain keeps its outcome in the members' slot, which the
+/// member that answered no longer needs.
+#[derive(Debug, Default)]
+struct InSlot;
+
+impl Keep<DefaultMembers> for InSlot {
+    fn kept(&self, members: &DefaultMembers) -> bool {
+        matches!(members.slot, Slot::Outcome(_))
+    }
+
+    #[inline(never)]
+    fn keep(&mut self, members: &mut DefaultMembers, outcome: Result<Credential, Error>) {
+        members.clear();
+        members.slot = Slot::Outcome(outcome);
+    }
+
+    #[inline(never)]
+    fn take(&mut self, members: &mut DefaultMembers) -> Option<Result<Credential, Error>> {
+        if !self.kept(members) {
+            // A member still running stays where it is.
+            return None;
+        }
+        match core::mem::take(&mut members.slot) {
+            Slot::Outcome(outcome) => Some(outcome),
             _ => None,
         }
     }
@@ -237,7 +371,7 @@ macro_rules! chain_provider {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_env(value),
-                    None => $this.run.wrong_answer(),
+                    None => $this.run.wrong_answer($members),
                 }
             }
 
@@ -245,7 +379,7 @@ macro_rules! chain_provider {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_file(result),
-                    None => $this.run.wrong_answer(),
+                    None => $this.run.wrong_answer($members),
                 }
             }
 
@@ -256,7 +390,7 @@ macro_rules! chain_provider {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_http(result),
-                    None => $this.run.wrong_answer(),
+                    None => $this.run.wrong_answer($members),
                 }
             }
 
@@ -264,12 +398,13 @@ macro_rules! chain_provider {
                 let $this = self;
                 match $this.run.live($members) {
                     Some(member) => member.handle_slept(),
-                    None => $this.run.wrong_answer(),
+                    None => $this.run.wrong_answer($members),
                 }
             }
 
             fn finish(&mut self) -> Result<$crate::Credential, $crate::Error> {
-                self.run.finish(&mut self.report)
+                let $this = self;
+                $this.run.finish($members, &mut $this.report)
             }
         }
     };

@@ -171,6 +171,24 @@ impl CvmProvider {
         self
     }
 
+    /// Takes the role name an earlier run found, if it still holds: all a
+    /// chain that drops this provider between runs keeps for the next one.
+    pub(crate) fn take_found_role(&mut self) -> Option<String<{ limits::ROLE_NAME }>> {
+        match core::mem::replace(&mut self.role, Role::Discover) {
+            Role::Found(name) => Some(name),
+            other => {
+                self.role = other;
+                None
+            }
+        }
+    }
+
+    /// The provider, remembering `name` as found by an earlier run.
+    pub(crate) fn with_found_role(mut self, name: String<{ limits::ROLE_NAME }>) -> Self {
+        self.role = Role::Found(name);
+        self
+    }
+
     /// Ends the run with `outcome`.
     fn end(&mut self, outcome: Result<Credential, Error>) {
         self.run.outcome = Some(outcome);
