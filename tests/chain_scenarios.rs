@@ -363,6 +363,78 @@ fn every_provider_passed_gives_every_reason_in_order() {
     );
 }
 
+#[test]
+fn a_refresh_reuses_the_role_the_metadata_service_named() {
+    let mut world = World::new(&[], &[]);
+    world.clock.0 = NOW;
+    world.http = world
+        .http
+        .reply(200, "pod-role")
+        .reply(200, CVM_REPLY)
+        .reply(200, CVM_REPLY);
+    let mut chain = DefaultChain::new();
+    for run in 0..2 {
+        let credential = world.resolve(&mut chain).unwrap();
+        assert_eq!(credential.secret_id(), "AKIDcvm", "run {run}");
+        assert_eq!(chain.answered_by(), Some(ProviderKind::Cvm), "run {run}");
+    }
+    let requests: Vec<_> = world
+        .http
+        .seen
+        .iter()
+        .map(|seen| seen.url.as_str())
+        .collect();
+    let role = "http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/";
+    let credentials = format!("{role}pod-role");
+    assert_eq!(requests, [role, &credentials, &credentials]);
+}
+
+#[test]
+fn a_run_finished_before_its_end_leaves_the_next_run_to_start_afresh() {
+    use tencentcloud_credential::io::FileError;
+    use tencentcloud_credential::{Provider, Step};
+
+    // The TKE member has read TKE_REGION when the driver gives up.
+    let mut chain = DefaultChain::new();
+    let mut asked = Vec::new();
+    loop {
+        // The step borrows the chain: keep what it asks, then answer.
+        let step = match chain.poll(NOW) {
+            Step::Env(name) => Some(name),
+            Step::File(_) => None,
+            step => panic!("unexpected step {step:?}"),
+        };
+        match step {
+            Some("TKE_PROVIDER_ID") => break,
+            Some(name) => {
+                asked.push(name);
+                chain.handle_env(Ok((name == "TKE_REGION").then_some("ap-shanghai")));
+            }
+            None => chain.handle_file(Err(FileError::NotFound)),
+        }
+    }
+    assert!(asked.contains(&"TKE_REGION"));
+    let e = chain.finish().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "chain: driver answered a step the provider did not ask for"
+    );
+
+    // The next run asks every member again, TKE_REGION included.
+    let mut world = World::new(&TKE, &[(TOKEN_PATH, b"jwt")]);
+    world.clock.0 = NOW;
+    world.http = world.http.reply(200, STS_REPLY);
+    let credential = world.resolve(&mut chain).unwrap();
+    assert_eq!(credential.secret_id(), "AKIDtke");
+    assert_eq!(chain.answered_by(), Some(ProviderKind::Tke));
+    assert!(world
+        .env
+        .asked
+        .iter()
+        .any(|name| name == "TENCENTCLOUD_SECRET_ID"));
+    assert!(world.env.asked.iter().any(|name| name == "TKE_REGION"));
+}
+
 // ---------------------------------------------------------------------------
 // Over real HTTP: a machine with no metadata service.
 
