@@ -75,7 +75,7 @@ pub mod adapters;
 
 pub use credential::{Credential, MaskedId};
 pub use driver::{resolve, resolve_async};
-pub use error::{ApiError, Error, ErrorKind, Passed, ProviderKind};
+pub use error::{ApiError, Error, ErrorKind, Passed, ProviderKind, MAX_PASSED, PASSED_REASON};
 pub use io::{Clock, Env, FileSource, Transport};
 pub use provider::chain::{Chain, DefaultChain};
 pub use provider::cvm::CvmProvider;

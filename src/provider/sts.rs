@@ -1,7 +1,7 @@
 //! STS `AssumeRole`: temporary credentials for a role, asked for with a long-term key.
 //!
 //! Also holds what the STS providers share: the endpoint rules, the input
-//! checks and the one exchange with STS ([`Call`]), which the OIDC and TKE
+//! checks and the one exchange with STS (`Call`), which the OIDC and TKE
 //! providers use too.
 
 use core::fmt;

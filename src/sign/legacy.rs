@@ -4,18 +4,16 @@
 //! The sign string is `METHOD` + host + path + `?` + `k=v&k=v...`, with the
 //! parameters sorted by key, raw values (no URL encoding), and every `_` in a
 //! key written as `.`, as the official SDKs sign it. It is streamed straight
-//! into the HMAC; nothing is allocated.
+//! into the HMAC; nothing is allocated. The HMAC is this crate's own (see
+//! `mac_key`): the key-derived states are zeroized once the MAC is done.
 
 use core::cmp::Ordering;
 use core::fmt;
 
 use base64ct::{Base64, Encoding};
 use heapless::String;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
-use sha2::Sha256;
 
-use super::tc3::{keyed, Feed};
+use super::mac_key::{Compress, MacKey, Sha1Compress, Sha256Compress};
 
 /// Length of the longest Base64 signature (HMAC-SHA256: 32 bytes).
 const BASE64_LEN: usize = 44;
@@ -100,19 +98,28 @@ pub fn sign(
     params: &mut [Param<'_>],
 ) -> Signature {
     let key = secret_key.as_bytes();
-    // Writing into a MAC never fails.
     match algorithm {
         Algorithm::HmacSha1 => {
-            let mut mac = Feed(keyed::<Hmac<Sha1>>(key));
-            let _ = write_sign_string(method, host, path, params, &mut mac);
-            Signature::encode(&mac.0.finalize().into_bytes())
+            Signature::encode(mac::<Sha1Compress>(key, method, host, path, params).as_ref())
         }
         Algorithm::HmacSha256 => {
-            let mut mac = Feed(keyed::<Hmac<Sha256>>(key));
-            let _ = write_sign_string(method, host, path, params, &mut mac);
-            Signature::encode(&mac.0.finalize().into_bytes())
+            Signature::encode(mac::<Sha256Compress>(key, method, host, path, params).as_ref())
         }
     }
+}
+
+/// The HMAC of the sign string under `key`, with the hash `H`.
+fn mac<H: Compress>(
+    key: &[u8],
+    method: &str,
+    host: &str,
+    path: &str,
+    params: &mut [Param<'_>],
+) -> H::Digest {
+    let mut mac = MacKey::<H>::from_key(key).start();
+    // Writing into a MAC never fails.
+    let _ = write_sign_string(method, host, path, params, &mut mac);
+    mac.finish()
 }
 
 /// A v1 signature: standard Base64 with padding.
@@ -167,6 +174,34 @@ mod tests {
         let mut out = String::new();
         write_sign_string("GET", "h", "/", &mut params, &mut out).unwrap();
         assert_eq!(out, "GETh/?A=w&A.a=y&A.b=x&Ab=z&b=2");
+    }
+
+    #[test]
+    fn signatures_are_the_hmac_of_the_sign_string_for_any_key_length() {
+        use hmac::{Hmac, Mac};
+        fn reference<M: Mac + hmac::digest::KeyInit>(key: &str, text: &str) -> Signature {
+            let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.as_bytes()).unwrap();
+            mac.update(text.as_bytes());
+            Signature::encode(&mac.finalize().into_bytes())
+        }
+        // Each length around one block (64 bytes), and a non-ASCII key.
+        let mut keys: std::vec::Vec<String> = (0..=130).map(|len| "k".repeat(len)).collect();
+        keys.push("é".repeat(40));
+        let params = [("Action", "DescribeInstances"), ("Nonce", "11886")];
+        for key in &keys {
+            let mut sorted = params;
+            let mut text = String::new();
+            write_sign_string("GET", "cvm.api", "/", &mut sorted, &mut text).unwrap();
+            for algorithm in [Algorithm::HmacSha1, Algorithm::HmacSha256] {
+                let mut given = params;
+                let signed = sign(algorithm, key, "GET", "cvm.api", "/", &mut given);
+                let expected = match algorithm {
+                    Algorithm::HmacSha1 => reference::<Hmac<sha1::Sha1>>(key, &text),
+                    Algorithm::HmacSha256 => reference::<Hmac<sha2::Sha256>>(key, &text),
+                };
+                assert_eq!(signed.as_str(), expected.as_str(), "{algorithm:?}, {key}");
+            }
+        }
     }
 
     #[test]

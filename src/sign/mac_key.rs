@@ -1,66 +1,146 @@
-//! An HMAC-SHA256 key with its two pad blocks hashed once.
+//! HMAC keys with their two pad blocks hashed once, over SHA-256 or SHA-1.
 //!
 //! HMAC hashes `key ^ ipad` and `key ^ opad` (one 64-byte block each) before
-//! any message. A key that signs many messages can keep those two SHA-256
+//! any message. A key that signs many messages can keep those two hash
 //! mid-states instead of the key: each MAC then costs only the message's
 //! blocks and one outer block. The key's bytes in the pad blocks and every
 //! keyed mid-state are zeroized, which `hmac`'s own types do not offer.
+//!
+//! The code is written once over a hash's compression function
+//! ([`Compress`]): SHA-256 for TC3 and the legacy HmacSHA256, SHA-1 for the
+//! legacy HmacSHA1. Both hash 64-byte blocks and pad the same way.
 
 use core::fmt;
 
-use sha2::compress256;
 use sha2::digest::generic_array::GenericArray;
 use sha2::digest::typenum::U64;
 use zeroize::Zeroize;
 
-/// SHA-256's block size, in bytes.
+/// One 64-byte block, as both compression functions take it.
+type Block = GenericArray<u8, U64>;
+
+/// The block size of SHA-256 and SHA-1, in bytes.
 const BLOCK: u64 = 64;
 
 /// Where the length field of the last block starts.
 const LENGTH_AT: usize = 56;
 
-/// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
-const INITIAL: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
+/// A hash of 64-byte blocks with SHA-256's padding (a 0x80 byte, zeros, and
+/// the length in bits as a 64-bit big-endian number), given by its
+/// compression function.
+pub(crate) trait Compress {
+    /// The chaining state: 32-bit words, whose big-endian bytes are the digest.
+    type State: Copy + AsRef<[u32]> + AsMut<[u32]>;
+    /// The digest: four bytes for each word of the state.
+    type Digest: Default + AsRef<[u8]> + AsMut<[u8]>;
+    /// The initial hash value.
+    const INITIAL: Self::State;
+    /// Bytes in a digest.
+    const DIGEST_LEN: usize = core::mem::size_of::<Self::Digest>();
+    /// Hashes one block into `state`.
+    fn compress(state: &mut Self::State, block: &Block);
+}
 
-/// A 32-byte HMAC-SHA256 key, kept as the hash states after its pad blocks.
-pub(crate) struct MacKey {
-    inner: [u32; 8],
-    outer: [u32; 8],
+/// SHA-256 (FIPS 180-4), through `sha2::compress256`.
+pub(crate) struct Sha256Compress;
+
+impl Compress for Sha256Compress {
+    type State = [u32; 8];
+    type Digest = [u8; 32];
+    // FIPS 180-4, section 5.3.3.
+    const INITIAL: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+
+    #[inline(always)]
+    fn compress(state: &mut [u32; 8], block: &Block) {
+        sha2::compress256(state, core::slice::from_ref(block));
+    }
+}
+
+/// SHA-1 (FIPS 180-4), through `sha1::compress`, for the legacy HmacSHA1.
+pub(crate) struct Sha1Compress;
+
+impl Compress for Sha1Compress {
+    type State = [u32; 5];
+    type Digest = [u8; 20];
+    // FIPS 180-4, section 5.3.1.
+    const INITIAL: [u32; 5] = [
+        0x6745_2301,
+        0xefcd_ab89,
+        0x98ba_dcfe,
+        0x1032_5476,
+        0xc3d2_e1f0,
+    ];
+
+    #[inline(always)]
+    fn compress(state: &mut [u32; 5], block: &Block) {
+        sha1::compress(state, core::slice::from_ref(block));
+    }
+}
+
+/// An HMAC key, kept as the hash states after its two pad blocks.
+pub(crate) struct MacKey<H: Compress = Sha256Compress> {
+    inner: H::State,
+    outer: H::State,
 }
 
 impl MacKey {
-    /// Hashes the two pad blocks of a 32-byte key (two SHA-256 compressions).
+    /// Hashes the two pad blocks of a 32-byte HMAC-SHA256 key (two
+    /// compressions).
     pub(crate) fn new(key: &[u8; 32]) -> Self {
         Self::padded(key)
     }
+}
 
-    /// The same for a key of up to one block, given zero-padded to 64 bytes
-    /// (HMAC pads a short key with zeros).
+impl<H: Compress> MacKey<H> {
+    /// A key of up to one block, given zero-padded to 64 bytes (HMAC pads
+    /// a short key with zeros).
     pub(crate) fn from_block(key: &[u8; 64]) -> Self {
         Self::padded(key)
     }
 
+    /// A key of any length, as HMAC takes it: padded with zeros when it
+    /// fits a block, hashed first when longer. The padded key lives only in
+    /// a block that is zeroized, and a long key is hashed by a stream that
+    /// clears what it saw.
+    pub(crate) fn from_key(key: &[u8]) -> Self {
+        let mut block = [0u8; 64];
+        if let Some(slots) = block.get_mut(..key.len()) {
+            slots.copy_from_slice(key);
+        } else {
+            let mut hasher = HashStream::<H>::new();
+            hasher.update(key);
+            let mut digest = hasher.finish();
+            for (slot, byte) in block.iter_mut().zip(digest.as_ref()) {
+                *slot = *byte;
+            }
+            digest.as_mut().zeroize();
+        }
+        let key = Self::padded(&block);
+        block.as_mut_slice().zeroize();
+        key
+    }
+
     /// Hashes `key` (zero-padded to a block) XOR ipad and XOR opad.
     fn padded<const N: usize>(key: &[u8; N]) -> Self {
-        let mut inner_block = GenericArray::<u8, U64>::from([0x36; 64]);
-        let mut outer_block = GenericArray::<u8, U64>::from([0x5c; 64]);
+        let mut inner_block = Block::from([0x36; 64]);
+        let mut outer_block = Block::from([0x5c; 64]);
         let pads = inner_block.iter_mut().zip(outer_block.iter_mut());
         for ((inner, outer), byte) in pads.zip(key) {
             *inner ^= byte;
             *outer ^= byte;
         }
-        let (mut inner, mut outer) = (INITIAL, INITIAL);
-        compress256(&mut inner, core::slice::from_ref(&inner_block));
-        compress256(&mut outer, core::slice::from_ref(&outer_block));
+        let (mut inner, mut outer) = (H::INITIAL, H::INITIAL);
+        H::compress(&mut inner, &inner_block);
+        H::compress(&mut outer, &outer_block);
         // Only the first N bytes came from the key; the rest is the pad alone.
         for block in [&mut inner_block, &mut outer_block] {
             block.get_mut(..N).unwrap_or_default().zeroize();
@@ -72,13 +152,13 @@ impl MacKey {
     ///
     /// A message that fits one block with its padding (a date, a service
     /// name, `tc3_request`) is hashed without a stream: two compressions.
-    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+    pub(crate) fn mac(&self, message: &[u8]) -> H::Digest {
         if message.len() >= LENGTH_AT {
             let mut stream = self.start();
             stream.update(message);
             return stream.finish();
         }
-        let mut block = GenericArray::<u8, U64>::default();
+        let mut block = Block::default();
         if let Some(slots) = block.get_mut(..message.len()) {
             copy_short(slots, message);
         }
@@ -86,12 +166,12 @@ impl MacKey {
         // The inner digest is a hash of the keyed pad and the message, not
         // key material (see `MacStream::finish`), so it is not cleared.
         let mut inner = self.inner;
-        compress256(&mut inner, core::slice::from_ref(&block));
-        outer_digest(&self.outer, &inner)
+        H::compress(&mut inner, &block);
+        outer_digest::<H>(&self.outer, &inner)
     }
 
     /// A MAC of a new message under this key.
-    pub(crate) fn start(&self) -> MacStream {
+    pub(crate) fn start(&self) -> MacStream<H> {
         MacStream {
             inner: Stream::resume(self.inner),
             outer: self.outer,
@@ -99,24 +179,24 @@ impl MacKey {
     }
 }
 
-impl Drop for MacKey {
+impl<H: Compress> Drop for MacKey<H> {
     fn drop(&mut self) {
-        self.inner.as_mut_slice().zeroize();
-        self.outer.as_mut_slice().zeroize();
+        self.inner.as_mut().zeroize();
+        self.outer.as_mut().zeroize();
     }
 }
 
-impl fmt::Debug for MacKey {
+impl<H: Compress> fmt::Debug for MacKey<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("MacKey(<redacted>)")
     }
 }
 
-/// Writes the SHA-256 padding of a message whose last block holds `filled`
-/// bytes, and `length` bytes in all, into that block: a 0x80 byte, and the
-/// length in bits in the last eight bytes. The bytes between are zero already,
-/// and `filled` is below [`LENGTH_AT`].
-fn pad(block: &mut GenericArray<u8, U64>, filled: usize, length: u64) {
+/// Writes the padding of a message whose last block holds `filled` bytes,
+/// and `length` bytes in all, into that block: a 0x80 byte, and the length
+/// in bits in the last eight bytes. The bytes between are zero already, and
+/// `filled` is below [`LENGTH_AT`].
+fn pad(block: &mut Block, filled: usize, length: u64) {
     if let Some(first) = block.get_mut(filled) {
         *first = 0x80;
     }
@@ -124,7 +204,7 @@ fn pad(block: &mut GenericArray<u8, U64>, filled: usize, length: u64) {
 }
 
 /// Writes a message length of `length` bytes, in bits, at the end of `block`.
-fn put_length(block: &mut GenericArray<u8, U64>, length: u64) {
+fn put_length(block: &mut Block, length: u64) {
     if let Some(slots) = block.get_mut(LENGTH_AT..) {
         slots.copy_from_slice(&length.wrapping_mul(8).to_be_bytes());
     }
@@ -132,37 +212,37 @@ fn put_length(block: &mut GenericArray<u8, U64>, length: u64) {
 
 /// HMAC's outer hash: from the state after the outer pad block, the inner
 /// digest (given as its state words) is the one remaining block.
-fn outer_digest(outer: &[u32; 8], inner: &[u32; 8]) -> [u8; 32] {
-    let mut block = GenericArray::<u8, U64>::default();
-    for (slot, word) in block.chunks_exact_mut(4).zip(inner) {
+fn outer_digest<H: Compress>(outer: &H::State, inner: &H::State) -> H::Digest {
+    let mut block = Block::default();
+    for (slot, word) in block.chunks_exact_mut(4).zip(inner.as_ref()) {
         slot.copy_from_slice(&word.to_be_bytes());
     }
-    pad(&mut block, 32, BLOCK + 32);
+    pad(&mut block, H::DIGEST_LEN, BLOCK + H::DIGEST_LEN as u64);
     let mut state = *outer;
-    compress256(&mut state, core::slice::from_ref(&block));
-    let digest = digest_of(&state);
+    H::compress(&mut state, &block);
+    let digest = digest_of::<H>(&state);
     // The MAC may itself be a key (kDate, kService, kSigning): the words
     // left here are cleared; the caller clears what it was given.
-    state.as_mut_slice().zeroize();
+    state.as_mut().zeroize();
     digest
 }
 
-/// The digest bytes of a final SHA-256 state.
-fn digest_of(state: &[u32; 8]) -> [u8; 32] {
-    let mut digest = [0u8; 32];
-    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
+/// The digest bytes of a final state.
+fn digest_of<H: Compress>(state: &H::State) -> H::Digest {
+    let mut digest = H::Digest::default();
+    for (out, word) in digest.as_mut().chunks_exact_mut(4).zip(state.as_ref()) {
         out.copy_from_slice(&word.to_be_bytes());
     }
     digest
 }
 
-/// An HMAC-SHA256 of a message fed in pieces.
-pub(crate) struct MacStream {
-    inner: Stream,
-    outer: [u32; 8],
+/// An HMAC of a message fed in pieces.
+pub(crate) struct MacStream<H: Compress = Sha256Compress> {
+    inner: Stream<H>,
+    outer: H::State,
 }
 
-impl MacStream {
+impl<H: Compress> MacStream<H> {
     /// Feeds the next piece of the message.
     #[inline]
     pub(crate) fn update(&mut self, bytes: &[u8]) {
@@ -170,18 +250,34 @@ impl MacStream {
     }
 
     /// The MAC of everything fed.
-    pub(crate) fn finish(mut self) -> [u8; 32] {
+    pub(crate) fn finish(mut self) -> H::Digest {
         // The inner digest is a hash of the keyed pad and the message, not
         // key material: without the outer state it gives nothing away, so
         // it is not cleared. The states are.
         self.inner.finish();
-        outer_digest(&self.outer, &self.inner.state)
+        outer_digest::<H>(&self.outer, &self.inner.state)
     }
 }
 
-impl Drop for MacStream {
+impl<H: Compress> fmt::Write for MacStream<H> {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+
+    // The default goes through `write_str` without inlining; the legacy
+    // sign string writes a separator character for every parameter.
+    #[inline]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        self.update(c.encode_utf8(&mut [0; 4]).as_bytes());
+        Ok(())
+    }
+}
+
+impl<H: Compress> Drop for MacStream<H> {
     fn drop(&mut self) {
-        self.outer.as_mut_slice().zeroize();
+        self.outer.as_mut().zeroize();
     }
 }
 
@@ -189,14 +285,17 @@ impl Drop for MacStream {
 ///
 /// Cheaper than `sha2::Sha256` for many small pieces, which is how the
 /// canonical request is written, and to start and finish.
-pub(crate) struct Sha256Stream(Stream);
+pub(crate) type Sha256Stream = HashStream<Sha256Compress>;
 
-impl Sha256Stream {
+/// A hash of bytes fed in pieces.
+pub(crate) struct HashStream<H: Compress>(Stream<H>);
+
+impl<H: Compress> HashStream<H> {
     /// A hash of nothing yet.
     pub(crate) fn new() -> Self {
         Self(Stream {
-            state: INITIAL,
-            block: GenericArray::default(),
+            state: H::INITIAL,
+            block: Block::default(),
             filled: 0,
             length: 0,
         })
@@ -208,28 +307,28 @@ impl Sha256Stream {
         self.0.update(bytes);
     }
 
-    /// The SHA-256 of everything written.
-    pub(crate) fn finish(mut self) -> [u8; 32] {
+    /// The hash of everything written.
+    pub(crate) fn finish(mut self) -> H::Digest {
         self.0.finish();
-        digest_of(&self.0.state)
+        digest_of::<H>(&self.0.state)
     }
 }
 
-/// SHA-256 from a given state, fed in pieces.
-struct Stream {
-    state: [u32; 8],
-    block: GenericArray<u8, U64>,
+/// A hash from a given state, fed in pieces.
+struct Stream<H: Compress> {
+    state: H::State,
+    block: Block,
     filled: usize,
     /// Bytes hashed so far, the pad block included.
     length: u64,
 }
 
-impl Stream {
+impl<H: Compress> Stream<H> {
     /// Continues from `state`, reached after hashing exactly one block.
-    fn resume(state: [u32; 8]) -> Self {
+    fn resume(state: H::State) -> Self {
         Self {
             state,
-            block: GenericArray::default(),
+            block: Block::default(),
             filled: 0,
             length: BLOCK,
         }
@@ -270,18 +369,15 @@ impl Stream {
             if self.filled < self.block.len() {
                 return;
             }
-            compress256(&mut self.state, core::slice::from_ref(&self.block));
+            H::compress(&mut self.state, &self.block);
             // Bytes past `filled` stay zero, so `finish` need not clear them.
-            self.block = GenericArray::default();
+            self.block = Block::default();
             self.filled = 0;
         }
         // `filled` is 0 here, so the block is all zeros.
         let mut blocks = rest.chunks_exact(self.block.len());
         for block in &mut blocks {
-            compress256(
-                &mut self.state,
-                core::slice::from_ref(GenericArray::from_slice(block)),
-            );
+            H::compress(&mut self.state, Block::from_slice(block));
         }
         let tail = blocks.remainder();
         if let Some(slots) = self.block.get_mut(..tail.len()) {
@@ -298,13 +394,13 @@ impl Stream {
             if let Some(first) = self.block.get_mut(self.filled) {
                 *first = 0x80;
             }
-            compress256(&mut self.state, core::slice::from_ref(&self.block));
-            self.block = GenericArray::default();
+            H::compress(&mut self.state, &self.block);
+            self.block = Block::default();
             put_length(&mut self.block, self.length);
         } else {
             pad(&mut self.block, self.filled, self.length);
         }
-        compress256(&mut self.state, core::slice::from_ref(&self.block));
+        H::compress(&mut self.state, &self.block);
     }
 }
 
@@ -343,11 +439,11 @@ pub(crate) fn copy_short(to: &mut [u8], from: &[u8]) {
     }
 }
 
-impl Drop for Stream {
+impl<H: Compress> Drop for Stream<H> {
     // The state may follow a keyed pad block, and the block may hold the
     // tail of a secret (a long key is hashed to shorten it): both are cleared.
     fn drop(&mut self) {
-        self.state.as_mut_slice().zeroize();
+        self.state.as_mut().zeroize();
         self.block.as_mut_slice().zeroize();
     }
 }
@@ -411,6 +507,68 @@ mod tests {
                 assert_eq!(stream.finish(), expected, "pieces of {size}, length {len}");
             }
         }
+    }
+
+    /// Checks `MacKey<H>` built from a key of each length against the
+    /// `hmac` crate's `M`, at every message length and several cuts.
+    fn matches_hmac_for_every_key_length<H: Compress, M: Mac + hmac::digest::KeyInit>() {
+        let message: Vec<u8> = (0..300u32).map(|i| (i * 31 % 251) as u8).collect();
+        let secret: Vec<u8> = (0..200u32).map(|i| (i * 13 + 5) as u8).collect();
+        for key_len in [0, 1, 20, 63, 64, 65, 200] {
+            let key = &secret[..key_len];
+            let prepared = MacKey::<H>::from_key(key);
+            for len in 0..message.len() {
+                let message = &message[..len];
+                let mut reference = <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap();
+                reference.update(message);
+                let expected = reference.finalize().into_bytes();
+                let expected = expected.as_slice();
+                let at = std::format!("key {key_len}, length {len}");
+                assert_eq!(prepared.mac(message).as_ref(), expected, "mac, {at}");
+                for size in [1, 7, 64, 65, 130] {
+                    let mut cut = prepared.start();
+                    for piece in message.chunks(size) {
+                        cut.update(piece);
+                    }
+                    assert_eq!(cut.finish().as_ref(), expected, "cut {size}, {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hmac_sha1_matches_hmac_for_every_key_length() {
+        matches_hmac_for_every_key_length::<Sha1Compress, Hmac<sha1::Sha1>>();
+    }
+
+    #[test]
+    fn hmac_sha256_matches_hmac_for_every_key_length() {
+        matches_hmac_for_every_key_length::<Sha256Compress, Hmac<Sha256>>();
+    }
+
+    #[test]
+    fn hashes_as_sha1_at_every_length_and_cut() {
+        use sha1::Digest;
+        let message: Vec<u8> = (0..400u32).map(|i| (i * 17 % 253) as u8).collect();
+        for len in 0..message.len() {
+            let message = &message[..len];
+            let expected: [u8; 20] = sha1::Sha1::digest(message).into();
+            for size in [1, 3, 63, 64, 100, 400] {
+                let mut stream = HashStream::<Sha1Compress>::new();
+                let (first, rest) = message.split_at(len.min(5));
+                stream.update(first);
+                for piece in rest.chunks(size) {
+                    stream.update(piece);
+                }
+                assert_eq!(stream.finish(), expected, "pieces of {size}, length {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn digest_lengths_follow_the_state() {
+        assert_eq!(Sha1Compress::DIGEST_LEN, 20);
+        assert_eq!(Sha256Compress::DIGEST_LEN, 32);
     }
 
     #[test]

@@ -10,14 +10,13 @@ use core::convert::Infallible;
 use core::fmt::{self, Write};
 
 use heapless::String;
-use sha2::digest::{KeyInit, Update};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 use super::date::UtcDate;
 use super::digits::Decimal;
 use super::key_cache::MAX_CACHED_SERVICE;
-use super::mac_key::{copy_short, MacKey, MacStream, Sha256Stream};
+use super::mac_key::{copy_short, MacKey, MacStream, Sha256Compress, Sha256Stream};
 use crate::error::{Error, ErrorKind};
 
 /// The algorithm name that starts the string to sign and the header.
@@ -1158,36 +1157,14 @@ fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
         }
         digest.as_mut_slice().zeroize();
     }
-    let key = MacKey::from_block(&block).mac(date.as_bytes());
+    let key = MacKey::<Sha256Compress>::from_block(&block).mac(date.as_bytes());
     block.as_mut_slice().zeroize();
     key
-}
-
-/// A MAC keyed with `key`, for the legacy signature.
-// TODO: the MAC's inner and outer pads (derived from the key) are not zeroized
-// when it is dropped: hmac 0.12 offers no zeroize support. TC3 does not use
-// it (see `MacKey`).
-pub(crate) fn keyed<M: KeyInit>(key: &[u8]) -> M {
-    // HMAC takes a key of any length, so the fallback is never used.
-    match M::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => M::new(&Default::default()),
-    }
 }
 
 /// HMAC-SHA256 of `message` under a 32-byte derived key.
 fn hmac_once(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     MacKey::new(key).mac(message)
-}
-
-/// Feeds text written with `core::fmt` into a hash or MAC.
-pub(crate) struct Feed<U>(pub(crate) U);
-
-impl<U: Update> fmt::Write for Feed<U> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
 }
 
 #[cfg(test)]
