@@ -2,9 +2,9 @@
 """Times the official Tencent Cloud Python SDK building and signing the small
 request that `examples/perf_report.rs` signs (`sign_small_ns`, `build_small_ns`).
 
-Set-up (once):  python3 -m venv /work/venv-oracle
-                /work/venv-oracle/bin/pip install tencentcloud-sdk-python-common
-Run:            /work/venv-oracle/bin/python benches/sdk_timeit.py
+Set-up (once):  python3 -m venv .venv-oracle
+                .venv-oracle/bin/pip install tencentcloud-sdk-python-common
+Run:            .venv-oracle/bin/python benches/sdk_timeit.py
 
 Prints one JSON line: the SDK version, the median nanoseconds per request
 over several timeit repeats, and the Authorization header the SDK produced,
