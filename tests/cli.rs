@@ -49,6 +49,26 @@ struct Ran {
     stderr: String,
 }
 
+/// `tccred export` through the STS provider, the source from the environment.
+const EXPORT_STS: [&str; 7] = [
+    "export",
+    "--provider",
+    "sts",
+    "--role-arn",
+    ROLE_ARN,
+    "--role-session-name",
+    "cli-test",
+];
+
+/// A run that failed with exit code 1, printing `stderr` and nothing else.
+fn failed(stderr: &str) -> Ran {
+    Ran {
+        code: Some(1),
+        stdout: String::new(),
+        stderr: stderr.into(),
+    }
+}
+
 /// A `tccred` command with only `HOME` (an empty directory unless `home` is
 /// given), a metadata endpoint nobody answers, and `vars` set.
 fn command(args: &[&str], vars: &[(&str, &str)], home: Option<&Path>) -> Command {
@@ -218,14 +238,7 @@ fn resolve_verbose_with_nothing_configured_lists_every_reason() {
         "tccred: chain: no credential found; {}\n",
         listed.join("; ")
     ));
-    assert_eq!(
-        run(&["resolve", "-v"], &[]),
-        Ran {
-            code: Some(1),
-            stdout: String::new(),
-            stderr,
-        }
-    );
+    assert_eq!(run(&["resolve", "-v"], &[]), failed(&stderr));
 }
 
 #[test]
@@ -236,14 +249,10 @@ fn resolve_verbose_stops_at_a_half_configured_provider() {
     let tke = [("TKE_REGION", "ap-guangzhou"), ("TKE_ROLE_ARN", "arn")];
     assert_eq!(
         run(&["resolve", "-v"], &tke),
-        Ran {
-            code: Some(1),
-            stdout: String::new(),
-            stderr: format!(
-                "{passed}tccred: tke: some TKE_* variables are unset \
-                 (variables TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE)\n"
-            ),
-        }
+        failed(&format!(
+            "{passed}tccred: tke: some TKE_* variables are unset \
+             (variables TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE)\n"
+        ))
     );
     // Only an id: the first provider stops the chain, nothing passed.
     assert_eq!(
@@ -251,13 +260,10 @@ fn resolve_verbose_stops_at_a_half_configured_provider() {
             &["resolve", "-v"],
             &[("TENCENTCLOUD_SECRET_ID", "AKIDonly")]
         ),
-        Ran {
-            code: Some(1),
-            stdout: String::new(),
-            stderr: "tccred: env: secret key is unset while the secret id is set \
-                     (variable TENCENTCLOUD_SECRET_KEY)\n"
-                .into(),
-        }
+        failed(
+            "tccred: env: secret key is unset while the secret id is set \
+             (variable TENCENTCLOUD_SECRET_KEY)\n"
+        )
     );
 }
 
@@ -761,16 +767,7 @@ fn emulator_serves_export_resolve_and_call() {
         ("TENCENTCLOUD_SECRET_KEY", "longkey"),
         ("TENCENTCLOUD_STS_ENDPOINT", base.as_str()),
     ];
-    let sts_args = [
-        "export",
-        "--provider",
-        "sts",
-        "--role-arn",
-        ROLE_ARN,
-        "--role-session-name",
-        "cli-test",
-    ];
-    let mut args = sts_args.to_vec();
+    let mut args = EXPORT_STS.to_vec();
     args.extend(["--format", "env"]);
     assert_eq!(
         succeeds(run(&args, &sts_vars)),
@@ -778,7 +775,7 @@ fn emulator_serves_export_resolve_and_call() {
          export TENCENTCLOUD_SECRET_KEY='tmpkeyAssumeRole-2'\n\
          export TENCENTCLOUD_SESSION_TOKEN='emulated-token-AssumeRole-2'\n"
     );
-    let out = succeeds(run(&sts_args, &sts_vars));
+    let out = succeeds(run(&EXPORT_STS, &sts_vars));
     let found: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         (&found["SecretId"], &found["Provider"]),
@@ -864,11 +861,6 @@ fn emulated_sts_errors_reach_call_and_export() {
         "--payload",
         r#"{"RoleArn": "qcs::cam::uin/100000000001:roleName/reader", "RoleSessionName": "c"}"#,
     ];
-    let failed = |stderr: &str| Ran {
-        code: Some(1),
-        stdout: String::new(),
-        stderr: stderr.into(),
-    };
     assert_eq!(
         run(&call, &long_term),
         failed(
@@ -880,15 +872,7 @@ fn emulated_sts_errors_reach_call_and_export() {
     // Through the STS provider, the error names it.
     let mut vars = long_term.to_vec();
     vars.push(("TENCENTCLOUD_STS_ENDPOINT", &emulator.base));
-    let export = [
-        "export",
-        "--provider",
-        "sts",
-        "--role-arn",
-        ROLE_ARN,
-        "--role-session-name",
-        "cli-test",
-    ];
+    let export = EXPORT_STS;
     assert_eq!(
         run(&export, &vars),
         failed(
@@ -931,11 +915,6 @@ fn emulated_bodies_from_files_reach_the_providers() {
         "--sts-body",
         reply.to_str().unwrap(),
     ]);
-    let failed = |stderr: &str| Ran {
-        code: Some(1),
-        stdout: String::new(),
-        stderr: stderr.into(),
-    };
     let cvm = [("TENCENTCLOUD_METADATA_ENDPOINT", emulator.base.as_str())];
     assert_eq!(
         run(&["export", "--provider", "cvm"], &cvm),
@@ -946,15 +925,7 @@ fn emulated_bodies_from_files_reach_the_providers() {
         ("TENCENTCLOUD_SECRET_KEY", "longkey"),
         ("TENCENTCLOUD_STS_ENDPOINT", emulator.base.as_str()),
     ];
-    let export = [
-        "export",
-        "--provider",
-        "sts",
-        "--role-arn",
-        ROLE_ARN,
-        "--role-session-name",
-        "cli-test",
-    ];
+    let export = EXPORT_STS;
     assert_eq!(
         run(&export, &sts),
         failed("tccred: sts: sts reply lacks a field (key Response.Credentials)\n")
@@ -1041,15 +1012,7 @@ fn hostile_sts_replies_are_clear_errors_without_secrets() {
             ("TENCENTCLOUD_SECRET_KEY", "HIDDEN-source-key"),
             ("TENCENTCLOUD_STS_ENDPOINT", base.as_str()),
         ];
-        let args = [
-            "export",
-            "--provider",
-            "sts",
-            "--role-arn",
-            ROLE_ARN,
-            "--role-session-name",
-            "cli-test",
-        ];
+        let args = EXPORT_STS;
         let ran = run(&args, &vars);
         fails_without_secrets(&ran, &format!("tccred: sts: {message}\n"), case);
     }
@@ -1101,17 +1064,7 @@ fn a_good_reply_from_the_same_server_is_exported() {
         ("TENCENTCLOUD_SECRET_KEY", "source-key"),
         ("TENCENTCLOUD_STS_ENDPOINT", base.as_str()),
     ];
-    let args = [
-        "export",
-        "--provider",
-        "sts",
-        "--role-arn",
-        ROLE_ARN,
-        "--role-session-name",
-        "cli-test",
-        "--format",
-        "env",
-    ];
+    let args = [EXPORT_STS.as_slice(), &["--format", "env"]].concat();
     assert_eq!(
         succeeds(run(&args, &vars)),
         "export TENCENTCLOUD_SECRET_ID='AKIDHIDDEN1'\n\
