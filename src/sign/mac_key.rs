@@ -101,23 +101,32 @@ impl MacKey {
 }
 
 impl<H: Compress> MacKey<H> {
-    /// A key of up to one block, given zero-padded to 64 bytes (HMAC pads
-    /// a short key with zeros).
-    pub(crate) fn from_block(key: &[u8; 64]) -> Self {
-        Self::padded(key)
-    }
-
     /// A key of any length, as HMAC takes it: padded with zeros when it
     /// fits a block, hashed first when longer. The padded key lives only in
     /// a block that is zeroized, and a long key is hashed by a stream that
     /// clears what it saw.
     pub(crate) fn from_key(key: &[u8]) -> Self {
+        Self::from_key_parts(&[key])
+    }
+
+    /// [`from_key`](Self::from_key) of the key that `parts` make joined,
+    /// without joining them anywhere but the zeroized block.
+    pub(crate) fn from_key_parts(parts: &[&[u8]]) -> Self {
         let mut block = [0u8; 64];
-        if let Some(slots) = block.get_mut(..key.len()) {
-            slots.copy_from_slice(key);
+        let len: usize = parts.iter().map(|part| part.len()).sum();
+        if len <= block.len() {
+            let mut at = 0;
+            for part in parts {
+                if let Some(slots) = block.get_mut(at..at + part.len()) {
+                    slots.copy_from_slice(part);
+                }
+                at += part.len();
+            }
         } else {
             let mut hasher = HashStream::<H>::new();
-            hasher.update(key);
+            for part in parts {
+                hasher.update(part);
+            }
             let mut digest = hasher.finish();
             for (slot, byte) in block.iter_mut().zip(digest.as_ref()) {
                 *slot = *byte;

@@ -1133,33 +1133,10 @@ pub(crate) fn header_key(name: &str) -> &'static str {
         .unwrap_or("extra signed header")
 }
 
-/// `kDate` = HMAC-SHA256(`"TC3"` + secret key, date), without joining the two.
-///
-/// HMAC pads a key of up to one block (64 bytes) with zeros, and first hashes
-/// a longer one; doing the same here gives the very same MAC while the joined
-/// key lives only in a zeroized block.
+/// `kDate` = HMAC-SHA256(`"TC3"` + secret key, date), without joining the
+/// two but in the key block, which is zeroized.
 fn date_key(secret_key: &str, date: &UtcDate) -> [u8; 32] {
-    const PREFIX: &[u8] = b"TC3";
-    let mut block = [0u8; 64];
-    let (head, rest) = block.split_at_mut(PREFIX.len());
-    if let Some(slots) = rest.get_mut(..secret_key.len()) {
-        head.copy_from_slice(PREFIX);
-        slots.copy_from_slice(secret_key.as_bytes());
-    } else {
-        // HMAC shortens a key longer than a block by hashing it; this
-        // stream clears what it saw when dropped.
-        let mut hasher = Sha256Stream::new();
-        hasher.update(PREFIX);
-        hasher.update(secret_key.as_bytes());
-        let mut digest = hasher.finish();
-        for (slot, byte) in block.iter_mut().zip(digest.iter()) {
-            *slot = *byte;
-        }
-        digest.as_mut_slice().zeroize();
-    }
-    let key = MacKey::<Sha256Compress>::from_block(&block).mac(date.as_bytes());
-    block.as_mut_slice().zeroize();
-    key
+    MacKey::<Sha256Compress>::from_key_parts(&[b"TC3", secret_key.as_bytes()]).mac(date.as_bytes())
 }
 
 /// HMAC-SHA256 of `message` under a 32-byte derived key.
